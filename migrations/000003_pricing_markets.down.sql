@@ -1,0 +1,2 @@
+DROP TABLE pricing_market_countries;
+DROP TABLE pricing_markets;
