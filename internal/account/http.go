@@ -12,6 +12,7 @@ import (
 
 	"storefront/internal/account/views"
 	"storefront/internal/intl"
+	"storefront/internal/platform/actor"
 	"storefront/internal/platform/httpx"
 	"storefront/internal/platform/ui"
 )
@@ -27,8 +28,10 @@ func CurrentUser(ctx context.Context) (User, bool) {
 	return u, ok
 }
 
-// WithUser returns ctx carrying u as the signed-in user (tests and background work acting for a user).
+// WithUser returns ctx carrying u as the signed-in user, and as the actor other modules record in their audit
+// trails.
 func WithUser(ctx context.Context, u User) context.Context {
+	ctx = actor.With(ctx, actor.Actor{UserID: u.ID, Email: u.Email, Role: string(u.Role)})
 	return context.WithValue(ctx, userKey{}, u)
 }
 
