@@ -1,0 +1,2 @@
+DROP TABLE landedcost_tariff;
+DROP TABLE landedcost_rules;
