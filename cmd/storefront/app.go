@@ -12,9 +12,17 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"storefront/internal/account"
+	"storefront/internal/cart"
+	"storefront/internal/catalog"
+	"storefront/internal/checkout"
 	"storefront/internal/intl"
+	"storefront/internal/inventory"
+	"storefront/internal/landedcost"
+	"storefront/internal/platform/blob"
 	"storefront/internal/platform/config"
 	"storefront/internal/platform/httpx"
+	"storefront/internal/platform/mail"
+	"storefront/internal/platform/postgres"
 	"storefront/internal/pricing"
 	"storefront/internal/site"
 	"storefront/locales"
@@ -24,19 +32,27 @@ import (
 // app is the wired shop: every module's service and the HTTP handler over them. This is the only place that
 // knows all modules.
 type app struct {
-	cfg      config.Config
-	log      *slog.Logger
-	pool     *pgxpool.Pool
-	msgs     *intl.Messages
-	accounts *account.Service
-	pricing  *pricing.Service
-	site     *site.Site
-	handler  http.Handler
+	cfg        config.Config
+	log        *slog.Logger
+	pool       *pgxpool.Pool
+	changes    *postgres.Changes
+	msgs       *intl.Messages
+	router     *intl.Router
+	accounts   *account.Service
+	pricing    *pricing.Service
+	landedcost *landedcost.Service
+	inventory  *inventory.Service
+	catalog    *catalog.Service
+	carts      *cart.Service
+	checkout   *checkout.Service
+	outbox     *mail.Outbox
+	site       *site.Site
+	handler    http.Handler
 }
 
 // newApp wires the modules on pool.
 func newApp(ctx context.Context, cfg config.Config, log *slog.Logger, pool *pgxpool.Pool) (*app, error) {
-	a := &app{cfg: cfg, log: log, pool: pool}
+	a := &app{cfg: cfg, log: log, pool: pool, changes: postgres.NewChanges(pool, log)}
 	var err error
 	if a.msgs, err = intl.LoadMessages(locales.FS); err != nil {
 		return nil, err
@@ -44,29 +60,93 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger, pool *pgxp
 	if a.accounts, err = account.NewService(pool, log); err != nil {
 		return nil, err
 	}
-	if a.pricing, err = pricing.NewService(pool, log); err != nil {
+	if a.landedcost, err = landedcost.NewService(pool, log); err != nil {
+		return nil, err
+	}
+	if a.pricing, err = pricing.NewService(pool, log, a.landedcost, pricing.Config{BaseCurrency: cfg.BaseCurrency, FXMaxAge: cfg.FXMaxAge}); err != nil {
 		return nil, err
 	}
 	if err := a.pricing.Reload(ctx); err != nil {
 		return nil, err
 	}
-	router := intl.NewRouter(a.msgs, a.pricing.Regions, cfg.BaseURL.String())
-	accounts := account.NewHandler(a.accounts, cfg.Secure())
-
-	sections := []site.Section{
-		{Path: "/users", TitleID: "site.SectionUsers", HintID: "site.SectionUsersHint",
-			Roles: []account.Role{account.RoleAdmin}, Routes: accounts.AdminRoutes()},
-	}
-	if a.site, err = site.New(site.Config{Router: router, Markets: a.pricing, Log: log, Secure: cfg.Secure(),
-		Sections: sections}); err != nil {
+	if a.inventory, err = inventory.NewService(pool, log); err != nil {
 		return nil, err
 	}
-	a.handler = a.routes(accounts)
+	blobs, err := blob.NewDisk(cfg.BlobDir)
+	if err != nil {
+		return nil, err
+	}
+	var languages []string
+	for _, l := range a.msgs.Languages() {
+		languages = append(languages, l.Code)
+	}
+	if a.catalog, err = catalog.NewService(catalog.Config{Pool: pool, Blobs: blobs, Log: log, Locales: languages,
+		Markets: a.marketCodes}); err != nil {
+		return nil, err
+	}
+	if a.carts, err = cart.NewService(pool, log, a.catalog, a.pricing, a.inventory); err != nil {
+		return nil, err
+	}
+	var cards checkout.CardPayments
+	if cfg.StripeEnabled() {
+		cards = checkout.NewStripe(cfg.StripeSecretKey, cfg.StripeWebhookSecret, cfg.StripeAPIBase)
+	}
+	if a.checkout, err = checkout.NewService(checkout.Config{Pool: pool, Log: log, Carts: a.carts, Stock: a.inventory,
+		Landed: a.landedcost, Messages: a.msgs, Cards: cards, Registrations: cfg.Registrations, Demo: cfg.Demo,
+		LinkKey: cfg.SessionKey, BaseURL: cfg.BaseURL.String()}); err != nil {
+		return nil, err
+	}
+	if a.outbox, err = mail.NewOutbox(pool, log, cfg.SMTPURL, cfg.MailFrom); err != nil {
+		return nil, err
+	}
+	a.changes.Subscribe(catalog.ChangeTopic, a.catalog.Invalidate)
+	a.changes.Subscribe(landedcost.ChangeTopic, a.landedcost.Invalidate)
+
+	a.router = intl.NewRouter(a.msgs, a.pricing.Regions, cfg.BaseURL.String())
+	accounts := account.NewHandler(a.accounts, cfg.Secure())
+	cartPages := cart.NewHandler(a.carts, a.checkout, cfg.Secure())
+	checkoutPages := checkout.NewHandler(a.checkout, nil)
+	storefront := catalogStorefront{pricing: a.pricing, inv: a.inventory}
+	catalogPages := catalog.NewHandler(a.catalog, storefront,
+		importEstimator{lc: a.landedcost, inv: a.inventory, registrations: cfg.Registrations}, a.router)
+
+	merchants := []account.Role{account.RoleMerchant, account.RoleAdmin}
+	staff := []account.Role{account.RoleMerchant, account.RoleOps, account.RoleAdmin}
+	operations := []account.Role{account.RoleOps, account.RoleAdmin}
+	sections := []site.Section{
+		{Path: "/orders", TitleID: "site.SectionOrders", HintID: "site.SectionOrdersHint", Roles: operations,
+			Routes: checkout.NewAdminHandler(a.checkout).Routes()},
+		{Path: "/catalog", TitleID: "site.SectionCatalog", HintID: "site.SectionCatalogHint", Roles: merchants,
+			Routes: catalog.NewAdminHandler(a.catalog, a.msgs, catalogStock{inv: a.inventory}, "/en-us").Routes()},
+		{Path: "/inventory", TitleID: "inventory.SectionTitle", HintID: "inventory.SectionHint", Roles: staff,
+			Routes: inventory.NewHandler(a.inventory, inventoryLabels{catalog: a.catalog}).AdminRoutes()},
+		{Path: "/pricing", TitleID: "pricing.Section", HintID: "pricing.SectionHint", Roles: merchants,
+			Routes: pricing.NewHandler(a.pricing, cfg.FXMaxAge).AdminRoutes()},
+		{Path: "/landed-cost", TitleID: "landedcost.SectionTitle", HintID: "landedcost.SectionHint", Roles: staff,
+			Routes: landedcost.NewHandler(a.landedcost).AdminRoutes()},
+		{Path: "/users", TitleID: "site.SectionUsers", HintID: "site.SectionUsersHint",
+			Roles: []account.Role{account.RoleAdmin}, Routes: accounts.AdminRoutes()},
+		{Path: "/mail", TitleID: "site.SectionMail", HintID: "site.SectionMailHint",
+			Roles: []account.Role{account.RoleAdmin}, Routes: site.MailRoutes(a.outbox)},
+	}
+	if a.site, err = site.New(site.Config{Router: a.router, Markets: a.pricing, Log: log, Secure: cfg.Secure(),
+		Sections: sections, Nav: catalogPages.Nav, CartCount: cartPages.Count}); err != nil {
+		return nil, err
+	}
+	a.handler = a.routes(accounts, catalogPages, cartPages, checkoutPages)
 	return a, nil
 }
 
+func (a *app) marketCodes() []string {
+	var codes []string
+	for _, m := range a.pricing.Markets() {
+		codes = append(codes, m.Code)
+	}
+	return codes
+}
+
 // routes is the whole URL space of the shop.
-func (a *app) routes(accounts *account.Handler) http.Handler {
+func (a *app) routes(accounts *account.Handler, catalogPages *catalog.Handler, cartPages *cart.Handler, checkoutPages *checkout.Handler) http.Handler {
 	r := chi.NewRouter()
 	r.Use(httpx.WithRequestID, httpx.AccessLog(a.log), httpx.WithErrorRenderer(a.site), httpx.Recover,
 		httpx.SecurityHeaders(a.cfg.Secure()), httpx.LimitBody(32<<20))
@@ -76,16 +156,23 @@ func (a *app) routes(accounts *account.Handler) http.Handler {
 	r.Handle("/static/*", web.Handler())
 	r.Get("/healthz", func(w http.ResponseWriter, r *http.Request) { _, _ = w.Write([]byte("ok\n")) })
 	r.Get("/readyz", a.serveReady)
+	checkoutPages.WebhookRoutes(r)
 
 	r.Group(func(r chi.Router) {
 		r.Use(middleware.Compress(5, "text/html", "text/plain", "text/xml", "application/xml", "application/json"))
 		r.Use(httpx.NewCSRF(a.cfg.SessionKey, a.cfg.Secure(), "/webhooks/").Middleware, accounts.Sessions)
 		a.site.Routes(r, a.cfg.BaseURL.String())
+		catalogPages.RootRoutes(r)
 		r.Mount("/admin", a.site.AdminRoutes(accounts))
 		r.Route("/{locale}", func(r chi.Router) {
 			r.Use(a.site.Storefront)
-			r.Get("/", httpx.H(a.site.ServeHome))
-			r.Mount("/account", accounts.StoreRoutes(nil))
+			catalogPages.StoreRoutes(r)
+			cartPages.Routes(r)
+			checkoutPages.StoreRoutes(r)
+			// Signing in merges the guest's cart into the account's.
+			r.Mount("/account", accounts.StoreRoutes(func(w http.ResponseWriter, r *http.Request, u account.User) {
+				cartPages.SignedIn(w, r, u.ID)
+			}))
 		})
 	})
 	return r

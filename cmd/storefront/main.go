@@ -6,6 +6,9 @@
 //	storefront migrate up|down N|version    schema migrations
 //	storefront seed demo                    idempotent demo shop
 //	storefront user create --email --role   staff or shopper accounts
+//	storefront catalog import|export FILE   listings CSV, with a progress bar on a terminal
+//	storefront fx load FILE|URL             exchange rates (ECB daily XML or JSON)
+//	storefront landedcost quote             one landed-cost quote, JSON on stdin and stdout
 //	storefront devdb start|stop --dir D     a private PostgreSQL cluster (make run, make test)
 package main
 

@@ -41,6 +41,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return cmdUser(ctx, cfg, log, rest, stdin, stdout)
 	case "devdb":
 		return cmdDevDB(ctx, rest, stdout, stderr)
+	case "landedcost":
+		return cmdLandedCost(ctx, cfg, log, rest, stdin, stdout)
+	case "catalog":
+		return cmdCatalog(ctx, cfg, log, rest, stdin, stdout, stderr)
+	case "fx":
+		return cmdFX(ctx, cfg, log, rest, stdout)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil
@@ -54,6 +60,10 @@ const usage = `usage: storefront [command]
   migrate up | down N | version          schema migrations
   seed demo                              create or refresh the demo shop
   user create --email E --role R [--name N] [--password-stdin]
+  catalog import [--dry-run] FILE.csv | catalog export FILE.csv
+  fx load FILE|URL                       exchange rates: ECB daily XML or the shop's JSON
+  landedcost quote                       one quote: JSON request on stdin, JSON quote on stdout
+  landedcost sync [--overwrite]          load the shipped rule files into the database
   devdb start|stop --dir DIR [--throwaway] [--remove]
 `
 

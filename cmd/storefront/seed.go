@@ -4,10 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"hash/fnv"
 	"io"
 	"log/slog"
+	"time"
 
 	"storefront/internal/account"
+	"storefront/internal/catalog"
+	"storefront/internal/platform/actor"
 	"storefront/internal/platform/config"
 	"storefront/internal/platform/postgres"
 	"storefront/migrations"
@@ -53,10 +57,75 @@ func cmdSeed(ctx context.Context, cfg config.Config, log *slog.Logger, args []st
 
 // seedDemo creates or refreshes the demo shop; running it again changes nothing.
 func (a *app) seedDemo(ctx context.Context) error {
+	ctx = actor.With(ctx, actor.System)
 	for _, u := range demoUsers {
 		u.Password = demoPassword
 		if _, err := a.accounts.EnsureUser(ctx, u); err != nil {
 			return fmt.Errorf("seed user %s: %w", u.Email, err)
+		}
+	}
+	if _, err := a.landedcost.SyncRuleFiles(ctx, false); err != nil {
+		return err
+	}
+	if err := a.pricing.SeedDemoRates(ctx, time.Now()); err != nil {
+		return fmt.Errorf("seed exchange rates: %w", err)
+	}
+	variants, err := a.catalog.SeedDemo(ctx)
+	if err != nil {
+		return err
+	}
+	var skus []string
+	for _, v := range variants {
+		skus = append(skus, v.SKU)
+	}
+	if err := a.pricing.SeedDemoPriceLists(ctx, skus); err != nil {
+		return fmt.Errorf("seed price lists: %w", err)
+	}
+	return a.seedStock(ctx, variants)
+}
+
+// seedStock puts demo stock in the warehouses: every variant in the home warehouse in China, about a third
+// also in Frankfurt and in Los Angeles (so EU and US shoppers see domestic sales), and a few sold out. Variants
+// that already have stock are left alone, so seeding again changes nothing.
+func (a *app) seedStock(ctx context.Context, variants []catalog.DemoVariant) error {
+	warehouses, err := a.inventory.SeedDemoWarehouses(ctx)
+	if err != nil {
+		return err
+	}
+	byCode := map[string]int64{}
+	for _, w := range warehouses {
+		byCode[w.Code] = w.ID
+	}
+	ids := make([]int64, len(variants))
+	for i, v := range variants {
+		ids[i] = v.ID
+	}
+	stock, err := a.inventory.Stock(ctx, ids)
+	if err != nil {
+		return err
+	}
+	for i, v := range variants {
+		if len(stock[v.ID]) > 0 {
+			continue
+		}
+		h := fnv.New32a()
+		h.Write([]byte(v.SKU))
+		n := h.Sum32()
+		if n%23 == 0 {
+			continue // sold out everywhere
+		}
+		if err := a.inventory.Receive(ctx, v.ID, byCode["CN-SZX"], 20+int(n%180), "demo opening stock"); err != nil {
+			return err
+		}
+		if i%3 == 0 {
+			if err := a.inventory.Receive(ctx, v.ID, byCode["DE-FRA"], 5+int(n%40), "demo opening stock"); err != nil {
+				return err
+			}
+		}
+		if i%3 == 1 {
+			if err := a.inventory.Receive(ctx, v.ID, byCode["US-LAX"], 5+int(n%40), "demo opening stock"); err != nil {
+				return err
+			}
 		}
 	}
 	return nil

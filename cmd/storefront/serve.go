@@ -7,8 +7,10 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"sync"
 	"time"
 
+	"storefront/internal/platform/actor"
 	"storefront/internal/platform/config"
 	"storefront/internal/platform/postgres"
 	"storefront/migrations"
@@ -75,25 +77,65 @@ func (a *app) serve(ctx context.Context, ln net.Listener) error {
 	return nil
 }
 
-// startWorkers runs the background jobs until ctx ends; the returned channel closes when they have stopped.
+// startWorkers runs the background work until ctx ends; the returned channel closes when it has stopped. Every
+// task is safe with several instances running it at once.
 func (a *app) startWorkers(ctx context.Context) <-chan struct{} {
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		ticker := time.NewTicker(time.Hour)
-		defer ticker.Stop()
-		for {
-			select {
-			case <-ctx.Done():
-				return
-			case <-ticker.C:
-				if n, err := a.accounts.DeleteExpiredSessions(ctx); err != nil {
-					a.log.Warn("expired sessions cleanup failed", "err", err)
-				} else if n > 0 {
-					a.log.Info("expired sessions removed", "count", n)
+	ctx = actor.With(ctx, actor.System)
+	var wg sync.WaitGroup
+	every := func(name string, period time.Duration, fn func(context.Context) error) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			t := time.NewTicker(period)
+			defer t.Stop()
+			for {
+				select {
+				case <-ctx.Done():
+					return
+				case <-t.C:
+					if err := fn(ctx); err != nil && ctx.Err() == nil {
+						a.log.Warn("background task failed", "task", name, "err", err)
+					}
 				}
 			}
+		}()
+	}
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		a.changes.Run(ctx)
+	}()
+	every("release expired reservations", time.Minute, func(ctx context.Context) error {
+		n, err := a.inventory.ReleaseExpired(ctx, time.Now())
+		if n > 0 {
+			a.log.Info("expired reservations released", "count", n)
 		}
+		return err
+	})
+	every("reload prices and rates", time.Minute, a.pricing.Reload)
+	every("cancel unpaid orders past their deadline", time.Minute, func(ctx context.Context) error {
+		n, err := a.checkout.ExpireUnpaid(ctx, time.Now())
+		if n > 0 {
+			a.log.Info("unpaid orders cancelled", "count", n)
+		}
+		return err
+	})
+	every("send e-mail", 15*time.Second, func(ctx context.Context) error {
+		_, err := a.outbox.SendPending(ctx, 50)
+		return err
+	})
+	every("delete abandoned guest carts", time.Hour, func(ctx context.Context) error {
+		_, err := a.carts.DeleteAbandoned(ctx, 60*24*time.Hour)
+		return err
+	})
+	every("delete expired sessions", time.Hour, func(ctx context.Context) error {
+		_, err := a.accounts.DeleteExpiredSessions(ctx)
+		return err
+	})
+	done := make(chan struct{})
+	go func() {
+		wg.Wait()
+		close(done)
 	}()
 	return done
 }

@@ -31,10 +31,13 @@ type testShop struct {
 
 const testSessionKey = "test-session-key-0123456789abcdef0123456789"
 
-func testConfig(t testing.TB, baseURL, databaseURL string) config.Config {
+func testConfig(t testing.TB, baseURL, databaseURL string, extra map[string]string) config.Config {
 	t.Helper()
 	env := map[string]string{"BASE_URL": baseURL, "SESSION_KEY": testSessionKey, "DATABASE_URL": databaseURL,
 		"DEMO": "true", "BLOB_DIR": t.TempDir()}
+	for k, v := range extra {
+		env[k] = v
+	}
 	cfg, err := config.Load(func(k string) string { return env[k] })
 	if err != nil {
 		t.Fatal(err)
@@ -50,15 +53,26 @@ func newTestShop(t testing.TB) *testShop {
 	return serveShop(t, pgtest.NewPool(t))
 }
 
+// newTestShopWith serves a new shop with extra configuration.
+func newTestShopWith(t testing.TB, env map[string]string) *testShop {
+	t.Helper()
+	return serveShopWith(t, pgtest.NewPool(t), env)
+}
+
 // serveShop serves a shop (a new app instance) on an existing database.
 func serveShop(t testing.TB, pool *pgxpool.Pool) *testShop {
+	t.Helper()
+	return serveShopWith(t, pool, nil)
+}
+
+func serveShopWith(t testing.TB, pool *pgxpool.Pool, env map[string]string) *testShop {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
 	base := "http://" + ln.Addr().String()
-	a, err := newApp(context.Background(), testConfig(t, base, ""), testLogger(), pool)
+	a, err := newApp(context.Background(), testConfig(t, base, "", env), testLogger(), pool)
 	if err != nil {
 		t.Fatal(err)
 	}

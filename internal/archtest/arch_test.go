@@ -19,7 +19,6 @@ const root = "../.."
 
 // owners maps a table-name prefix to the package directory that owns those tables.
 var owners = map[string]string{
-	"jobs_":       "internal/platform/jobs",
 	"mail_":       "internal/platform/mail",
 	"account_":    "internal/account",
 	"catalog_":    "internal/catalog",

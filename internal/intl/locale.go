@@ -11,6 +11,8 @@ import (
 	"github.com/go-playground/locales"
 	"github.com/nicksnyder/go-i18n/v2/i18n"
 	"github.com/shopspring/decimal"
+	"golang.org/x/text/language"
+	"golang.org/x/text/language/display"
 
 	"storefront/internal/platform/money"
 )
@@ -73,6 +75,13 @@ func (l *Locale) T(id string, kv ...any) string {
 		return id
 	}
 	return s
+}
+
+// Lookup translates a message ID that may not exist (a colour name, say); ok is false when no language has it.
+func (l *Locale) Lookup(id string, kv ...any) (string, bool) {
+	// A message missing in this language but present in English comes back with an error and the English text.
+	s, _ := l.localizer.Localize(&i18n.LocalizeConfig{MessageID: id, TemplateData: pairs(kv)})
+	return s, s != ""
 }
 
 // N translates a message with plural forms chosen by count under the language's CLDR plural rules; Count is
@@ -157,8 +166,10 @@ func (l *Locale) Date(t time.Time) string { return l.dates.FmtDateMedium(t) }
 // LongDate formats a date with the month spelled out ("25. November 2026").
 func (l *Locale) LongDate(t time.Time) string { return l.dates.FmtDateLong(t) }
 
-// DateTime formats a date and a time of day in the locale's medium and short styles.
+// DateTime formats a date and a time of day in the locale's medium and short styles, in the time zone of the
+// locale's country (UTC for a locale without one, such as the back office's).
 func (l *Locale) DateTime(t time.Time) string {
+	t = t.In(zoneOf(l.Region))
 	return l.dates.FmtDateMedium(t) + " " + l.dates.FmtTimeShort(t)
 }
 
@@ -173,6 +184,19 @@ func WithLocale(ctx context.Context, l *Locale) context.Context {
 func FromContext(ctx context.Context) *Locale {
 	l, _ := ctx.Value(localeKey{}).(*Locale)
 	return l
+}
+
+// CountryName is a country's name in the locale's language, from CLDR through x/text ("Deutschland" for DE
+// in German); the code itself when unknown.
+func (l *Locale) CountryName(code string) string {
+	r, err := language.ParseRegion(code)
+	if err != nil {
+		return code
+	}
+	if n := display.Regions(l.Language.Tag).Name(r); n != "" {
+		return n
+	}
+	return code
 }
 
 // Prefix is the storefront URL prefix of the locale, "/de-de"; "" for a locale without a region.

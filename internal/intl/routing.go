@@ -145,6 +145,9 @@ func (rt *Router) languageFor(tag language.Tag) (Language, bool) {
 	return Language{}, false
 }
 
+// Base is the shop's public origin without a trailing slash ("https://shop.example").
+func (rt *Router) Base() string { return rt.base }
+
 // URL is the absolute URL of a storefront path in a locale: URL(de-DE, "/cart") = "https://shop/de-de/cart".
 func (rt *Router) URL(loc *Locale, path string) string { return rt.base + loc.Path(path) }
 
@@ -165,6 +168,28 @@ func (rt *Router) Alternates(path string) []ui.Alternate {
 			if fallback == "" || loc.BCP47() == "en-US" {
 				fallback = u
 			}
+		}
+	}
+	if fallback != "" {
+		out = append(out, ui.Alternate{Hreflang: "x-default", URL: fallback})
+	}
+	return out
+}
+
+// AlternatesFunc lists hreflang alternates of a page whose path differs per locale (localized slugs): path
+// returns the page's path in a locale, or ok=false where the page does not exist (not sold in that market).
+func (rt *Router) AlternatesFunc(path func(loc *Locale) (string, bool)) []ui.Alternate {
+	var out []ui.Alternate
+	var fallback string
+	for _, loc := range rt.Locales() {
+		p, ok := path(loc)
+		if !ok {
+			continue
+		}
+		u := rt.base + loc.Path(p)
+		out = append(out, ui.Alternate{Hreflang: loc.BCP47(), URL: u})
+		if fallback == "" || loc.BCP47() == "en-US" {
+			fallback = u
 		}
 	}
 	if fallback != "" {

@@ -33,7 +33,8 @@ func (s *Site) chrome(w http.ResponseWriter, r *http.Request) ui.Chrome {
 	}
 	if u, ok := account.CurrentUser(r.Context()); ok {
 		c.Account = append(c.Account, ui.Link{Label: loc.T("site.MyAccount"), URL: loc.Path("/account"),
-			Current: strings.HasPrefix(here, loc.Path("/account"))})
+			Current: strings.HasPrefix(here, loc.Path("/account"))},
+			ui.Link{Label: loc.T("site.MyOrders"), URL: loc.Path("/orders"), Current: strings.HasPrefix(here, loc.Path("/orders"))})
 		if u.Staff() {
 			c.Account = append(c.Account, ui.Link{Label: loc.T("site.BackOffice"), URL: "/admin"})
 		}

@@ -76,7 +76,7 @@ func (s *Site) RenderError(w http.ResponseWriter, r *http.Request, status int, e
 	}
 	if status == http.StatusNotFound && negotiated {
 		for _, l := range s.router.Locales() {
-			p.Links = append(p.Links, ui.Link{Label: l.Language.Name + " · " + regionName(loc, l.Region), URL: l.Path("/")})
+			p.Links = append(p.Links, ui.Link{Label: l.Language.Name + " · " + loc.CountryName(l.Region), URL: l.Path("/")})
 		}
 	}
 	w.Header().Set("Cache-Control", "no-store")

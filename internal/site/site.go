@@ -18,7 +18,6 @@ import (
 	"storefront/internal/platform/httpx"
 	"storefront/internal/platform/ui"
 	"storefront/internal/pricing"
-	"storefront/internal/site/views"
 	"storefront/web"
 )
 
@@ -155,12 +154,4 @@ func (s *Site) Routes(r chi.Router, baseURL string) {
 // Assets are the URLs of the static files every page links.
 func assets() (css, js, icon string) {
 	return web.Asset("app.css"), web.Asset("app.js"), web.Asset("favicon.svg")
-}
-
-// ServeHome handles GET /{locale}/: the storefront's start page.
-func (s *Site) ServeHome(w http.ResponseWriter, r *http.Request) error {
-	loc := intl.FromContext(r.Context())
-	head := ui.Head{Title: loc.T("site.ShopName"), Description: loc.T("site.Tagline"),
-		Canonical: s.router.URL(loc, "/"), Alternates: s.router.Alternates("/"), OGType: "website"}
-	return ui.Render(w, r, http.StatusOK, head, views.Home(views.HomeProps{Title: loc.T("site.ShopName"), Tagline: loc.T("site.Tagline")}))
 }

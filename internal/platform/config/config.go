@@ -45,6 +45,10 @@ type Config struct {
 	FXMaxAge time.Duration
 	// Demo enables the demo-only test payment method (DEMO=1).
 	Demo bool
+	// Registrations are the seller's low-value VAT/GST registrations (SELLER_REGISTRATIONS, comma-separated:
+	// EU_IOSS, UK_VAT, AU_GST, NZ_GST, NO_VOEC, SG_OVR, CH_VAT), which decide whether import tax is collected at
+	// checkout under those schemes.
+	Registrations []string
 	// ShutdownTimeout bounds how long in-flight requests may take to finish on SIGTERM (SHUTDOWN_TIMEOUT,
 	// default 15s).
 	ShutdownTimeout time.Duration
@@ -127,6 +131,16 @@ func Load(getenv func(string) string) (Config, error) {
 	if c.ShutdownTimeout, err = time.ParseDuration(get("SHUTDOWN_TIMEOUT", "15s")); err != nil || c.ShutdownTimeout <= 0 {
 		bad("SHUTDOWN_TIMEOUT must be a positive duration such as 15s")
 	}
+	for _, r := range strings.Split(get("SELLER_REGISTRATIONS", "EU_IOSS,UK_VAT,AU_GST,NZ_GST,NO_VOEC,SG_OVR"), ",") {
+		r = strings.ToUpper(strings.TrimSpace(r))
+		switch r {
+		case "":
+		case "EU_IOSS", "UK_VAT", "AU_GST", "NZ_GST", "NO_VOEC", "SG_OVR", "CH_VAT":
+			c.Registrations = append(c.Registrations, r)
+		default:
+			bad("SELLER_REGISTRATIONS: unknown registration %q (EU_IOSS, UK_VAT, AU_GST, NZ_GST, NO_VOEC, SG_OVR, CH_VAT)", r)
+		}
+	}
 	if c.Demo, err = parseBool(get("DEMO", "false")); err != nil {
 		bad("DEMO must be true or false")
 	}
@@ -189,6 +203,7 @@ func (c Config) LogValue() slog.Value {
 		slog.String("mail_from", c.MailFrom),
 		slog.String("base_currency", c.BaseCurrency),
 		slog.Duration("fx_max_age", c.FXMaxAge),
+		slog.Any("registrations", c.Registrations),
 		slog.Bool("demo", c.Demo),
 		slog.Duration("shutdown_timeout", c.ShutdownTimeout),
 	)

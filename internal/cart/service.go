@@ -1,0 +1,449 @@
+// Package cart keeps shoppers' carts in PostgreSQL: guest carts behind a cookie, signed-in carts per user,
+// merged at sign-in. A cart belongs to a market; each line keeps the price and exchange rate it was added at,
+// so the shopper sees the same price in the cart, at checkout and on the order. Switching market re-prices the
+// cart with a notice.
+package cart
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/shopspring/decimal"
+
+	"storefront/internal/catalog"
+	"storefront/internal/platform/httpx"
+	"storefront/internal/platform/money"
+	"storefront/internal/platform/postgres"
+	"storefront/internal/pricing"
+)
+
+// Limits a shopper meets: units per line and lines per cart.
+const (
+	MaxPerLine = 10
+	MaxLines   = 50
+	// RepriceAfter is how long a line's exchange rate stays locked in the cart; after it the line is priced again
+	// at the day's rate (and the shopper told).
+	RepriceAfter = 24 * time.Hour
+)
+
+// Ref identifies a cart: a signed-in shopper's, or a guest's by cookie token.
+type Ref struct {
+	UserID int64
+	Token  string
+}
+
+// Line is a cart line with the price captured when it was added.
+type Line struct {
+	VariantID  int64
+	Quantity   int
+	Price      pricing.Price
+	CapturedAt time.Time
+}
+
+// Cart is a shopper's cart.
+type Cart struct {
+	ID        int64
+	UserID    int64
+	Market    string
+	Currency  string
+	Lines     []Line
+	UpdatedAt time.Time
+}
+
+// Catalog is what the cart needs of the catalog.
+type Catalog interface {
+	Items(ctx context.Context, ids []int64, locale, market string) (map[int64]catalog.Item, error)
+}
+
+// Prices is what the cart needs of pricing.
+type Prices interface {
+	Price(ctx context.Context, m pricing.Market, country string, in pricing.PriceInput, at time.Time) (pricing.Price, error)
+	PriceWithRate(m pricing.Market, country string, in pricing.PriceInput, fx pricing.FXQuote, listPrice *decimal.Decimal, at time.Time) (pricing.Price, error)
+}
+
+// Stock is what the cart needs of inventory.
+type Stock interface {
+	Available(ctx context.Context, variantIDs []int64) (map[int64]int, error)
+}
+
+// Service is the cart module's API.
+type Service struct {
+	pool    *pgxpool.Pool
+	log     *slog.Logger
+	catalog Catalog
+	prices  Prices
+	stock   Stock
+	now     func() time.Time
+}
+
+// NewService returns the cart service.
+func NewService(pool *pgxpool.Pool, log *slog.Logger, cat Catalog, prices Prices, stock Stock) (*Service, error) {
+	if pool == nil || log == nil || cat == nil || prices == nil || stock == nil {
+		return nil, errors.New("cart: NewService needs a pool, a logger, the catalog, pricing and stock")
+	}
+	return &Service{pool: pool, log: log, catalog: cat, prices: prices, stock: stock, now: time.Now}, nil
+}
+
+// Shopper is where the cart is being used: the market, the country within it and the language.
+type Shopper struct {
+	Market  pricing.Market
+	Country string
+	Locale  string
+}
+
+// Errors the shopper sees.
+var (
+	ErrUnavailable  = httpx.Fail(httpx.ErrConflict, "cart.Unavailable", nil)
+	ErrNotInCart    = fmt.Errorf("cart: line %w", httpx.ErrNotFound)
+	errTooManyLines = httpx.Fail(httpx.ErrConflict, "cart.TooManyLines", map[string]any{"Max": MaxLines})
+)
+
+// Get returns the ref's cart; an empty cart (ID 0) when there is none.
+func (s *Service) Get(ctx context.Context, ref Ref) (Cart, error) {
+	c, _, err := store{db: s.pool}.find(ctx, ref)
+	return c, err
+}
+
+// Count returns the number of units in the cart, for the header.
+func (s *Service) Count(ctx context.Context, ref Ref) (int, error) {
+	if ref.UserID == 0 && ref.Token == "" {
+		return 0, nil
+	}
+	return store{db: s.pool}.count(ctx, ref)
+}
+
+// priceLine prices a variant for the shopper now.
+func (s *Service) priceLine(ctx context.Context, sh Shopper, it catalog.Item) (pricing.Price, error) {
+	return s.prices.Price(ctx, sh.Market, sh.Country, pricing.PriceInput{VariantID: it.ID, SKU: it.SKU, BaseNet: it.BasePrice,
+		TaxCategory: pricing.TaxCategory(it.TaxCategory)}, s.now())
+}
+
+// Add puts qty units of a variant in the cart (adding to a line already there), priced now. Errors (user
+// errors, ErrInvalid or ErrConflict): quantity below 1, over MaxPerLine, more than in stock, a variant not sold in
+// the market; ErrNotFound for an unknown variant.
+func (s *Service) Add(ctx context.Context, ref Ref, sh Shopper, variantID int64, qty int) error {
+	if qty < 1 {
+		return httpx.Invalid("qty", "cart.QuantityPositive", nil)
+	}
+	items, err := s.catalog.Items(ctx, []int64{variantID}, sh.Locale, sh.Market.Code)
+	if err != nil {
+		return err
+	}
+	it, ok := items[variantID]
+	if !ok {
+		return fmt.Errorf("cart: variant %d: %w", variantID, httpx.ErrNotFound)
+	}
+	if !it.Sellable {
+		return ErrUnavailable
+	}
+	return postgres.Transact(ctx, s.pool, func(tx pgx.Tx) error {
+		st := store{db: tx}
+		c, found, err := st.find(ctx, ref)
+		if err != nil {
+			return err
+		}
+		if !found {
+			if c, err = st.create(ctx, ref, sh.Market.Code, sh.Market.Currency); err != nil {
+				return err
+			}
+		}
+		if c.Market != sh.Market.Code {
+			// The cart was priced in another market: bring it over before adding.
+			if err := s.reprice(ctx, st, &c, sh); err != nil {
+				return err
+			}
+		}
+		line := Line{VariantID: variantID, Quantity: qty}
+		existing := false
+		for _, l := range c.Lines {
+			if l.VariantID == variantID {
+				line.Quantity += l.Quantity
+				existing = true
+			}
+		}
+		if !existing && len(c.Lines) >= MaxLines {
+			return errTooManyLines
+		}
+		if line.Quantity > MaxPerLine {
+			return httpx.Invalid("qty", "cart.MaxPerLine", map[string]any{"Max": MaxPerLine})
+		}
+		avail, err := s.stock.Available(ctx, []int64{variantID})
+		if err != nil {
+			return err
+		}
+		if line.Quantity > avail[variantID] {
+			if avail[variantID] <= 0 {
+				return httpx.Fail(httpx.ErrConflict, "cart.OutOfStock", map[string]any{"Title": it.Title})
+			}
+			return httpx.Fail(httpx.ErrConflict, "cart.OnlyAvailable", map[string]any{"Title": it.Title, "Count": avail[variantID]})
+		}
+		if line.Price, err = s.priceLine(ctx, sh, it); err != nil {
+			return err
+		}
+		line.CapturedAt = s.now()
+		if err := st.putLine(ctx, c.ID, line); err != nil {
+			return err
+		}
+		return st.touch(ctx, c.ID)
+	})
+}
+
+// SetQuantity changes a line's quantity; 0 removes it. Errors as Add; ErrNotInCart for a variant not in the cart.
+func (s *Service) SetQuantity(ctx context.Context, ref Ref, sh Shopper, variantID int64, qty int) error {
+	if qty < 0 {
+		return httpx.Invalid("qty", "cart.QuantityPositive", nil)
+	}
+	if qty > MaxPerLine {
+		return httpx.Invalid("qty", "cart.MaxPerLine", map[string]any{"Max": MaxPerLine})
+	}
+	return postgres.Transact(ctx, s.pool, func(tx pgx.Tx) error {
+		st := store{db: tx}
+		c, found, err := st.find(ctx, ref)
+		if err != nil {
+			return err
+		}
+		var line *Line
+		for i := range c.Lines {
+			if c.Lines[i].VariantID == variantID {
+				line = &c.Lines[i]
+			}
+		}
+		if !found || line == nil {
+			return ErrNotInCart
+		}
+		if qty == 0 {
+			if err := st.deleteLine(ctx, c.ID, variantID); err != nil {
+				return err
+			}
+			return st.touch(ctx, c.ID)
+		}
+		avail, err := s.stock.Available(ctx, []int64{variantID})
+		if err != nil {
+			return err
+		}
+		if qty > line.Quantity && qty > avail[variantID] {
+			return httpx.Fail(httpx.ErrConflict, "cart.QuantityAvailable", map[string]any{"Count": avail[variantID]})
+		}
+		line.Quantity = qty
+		if err := st.putLine(ctx, c.ID, *line); err != nil {
+			return err
+		}
+		return st.touch(ctx, c.ID)
+	})
+}
+
+// Remove deletes a line. Removing a line that is not there is not an error (a double click).
+func (s *Service) Remove(ctx context.Context, ref Ref, variantID int64) error {
+	return postgres.Transact(ctx, s.pool, func(tx pgx.Tx) error {
+		st := store{db: tx}
+		c, found, err := st.find(ctx, ref)
+		if err != nil || !found {
+			return err
+		}
+		if err := st.deleteLine(ctx, c.ID, variantID); err != nil {
+			return err
+		}
+		return st.touch(ctx, c.ID)
+	})
+}
+
+// reprice prices every line of c again for the shopper's market at today's rates, and moves the cart there.
+func (s *Service) reprice(ctx context.Context, st store, c *Cart, sh Shopper) error {
+	ids := make([]int64, len(c.Lines))
+	for i, l := range c.Lines {
+		ids[i] = l.VariantID
+	}
+	items, err := s.catalog.Items(ctx, ids, sh.Locale, sh.Market.Code)
+	if err != nil {
+		return err
+	}
+	var kept []Line
+	for _, l := range c.Lines {
+		it, ok := items[l.VariantID]
+		if !ok {
+			if err := st.deleteLine(ctx, c.ID, l.VariantID); err != nil {
+				return err
+			}
+			continue
+		}
+		if l.Price, err = s.priceLine(ctx, sh, it); err != nil {
+			return err
+		}
+		l.CapturedAt = s.now()
+		if err := st.putLine(ctx, c.ID, l); err != nil {
+			return err
+		}
+		kept = append(kept, l)
+	}
+	c.Lines = kept
+	c.Market, c.Currency = sh.Market.Code, sh.Market.Currency
+	return st.setMarket(ctx, c.ID, c.Market, c.Currency)
+}
+
+// ViewLine is a cart line as the shopper sees it now.
+type ViewLine struct {
+	Line
+	Item      catalog.Item
+	Available int
+	// Problem is a message ID when the line cannot be bought as it is (no longer sold here, out of stock, more
+	// than in stock); "" when it can.
+	Problem string
+	Total   money.Amount
+}
+
+// View is the cart as shown: priced lines, problems, notices and totals.
+type View struct {
+	Cart
+	Lines    []ViewLine
+	Shopper  Shopper
+	Notices  []string // message IDs
+	Subtotal money.Amount
+	Units    int
+	// CanCheckout is true when the cart is not empty and every line can be bought.
+	CanCheckout bool
+}
+
+// View prices the cart for the shopper. Lines keep their locked exchange rate; a cart from another market, or
+// lines locked longer than RepriceAfter, are priced again and the shopper is told. Writes only when something
+// had to be re-priced.
+func (s *Service) View(ctx context.Context, ref Ref, sh Shopper) (View, error) {
+	v := View{Shopper: sh, Subtotal: money.Amount{Number: decimal.Zero, Currency: sh.Market.Currency}}
+	c, found, err := store{db: s.pool}.find(ctx, ref)
+	if err != nil || !found {
+		return v, err
+	}
+	stale := c.Market != sh.Market.Code
+	for _, l := range c.Lines {
+		if s.now().Sub(l.CapturedAt) > RepriceAfter {
+			stale = true
+		}
+	}
+	if stale && len(c.Lines) > 0 {
+		notice := "cart.RepricedRate"
+		if c.Market != sh.Market.Code {
+			notice = "cart.RepricedMarket"
+		}
+		err := postgres.Transact(ctx, s.pool, func(tx pgx.Tx) error { return s.reprice(ctx, store{db: tx}, &c, sh) })
+		if err != nil {
+			return v, err
+		}
+		v.Notices = append(v.Notices, notice)
+	}
+	v.Cart = c
+	if len(c.Lines) == 0 {
+		return v, nil
+	}
+	ids := make([]int64, len(c.Lines))
+	for i, l := range c.Lines {
+		ids[i] = l.VariantID
+	}
+	items, err := s.catalog.Items(ctx, ids, sh.Locale, sh.Market.Code)
+	if err != nil {
+		return v, err
+	}
+	avail, err := s.stock.Available(ctx, ids)
+	if err != nil {
+		return v, err
+	}
+	v.CanCheckout = true
+	for _, l := range c.Lines {
+		vl := ViewLine{Line: l, Available: avail[l.VariantID]}
+		it, ok := items[l.VariantID]
+		switch {
+		case !ok:
+			vl.Problem = "cart.Discontinued"
+		case !it.Sellable:
+			vl.Item, vl.Problem = it, "cart.LineUnavailable"
+		default:
+			vl.Item = it
+			// The locked rate, with the product's current base price (or its current price-list price).
+			price, err := s.lineWithLockedRate(ctx, sh, it, l)
+			if err != nil {
+				return v, err
+			}
+			vl.Price = price
+			if vl.Available <= 0 {
+				vl.Problem = "cart.LineOutOfStock"
+			} else if l.Quantity > vl.Available {
+				vl.Problem = "cart.LineTooMany"
+			}
+		}
+		if vl.Problem != "" {
+			v.CanCheckout = false
+		}
+		vl.Total = money.Amount{Number: vl.Price.Shown.Number.Mul(decimal.NewFromInt(int64(l.Quantity))), Currency: sh.Market.Currency}
+		if vl.Problem == "" || vl.Problem == "cart.LineTooMany" {
+			v.Subtotal.Number = v.Subtotal.Number.Add(vl.Total.Number)
+			v.Units += l.Quantity
+		}
+		v.Lines = append(v.Lines, vl)
+	}
+	return v, nil
+}
+
+// lineWithLockedRate prices a line with the exchange rate it was added at, so the price does not move with the
+// currency markets while the shopper shops; price-list prices need no rate.
+func (s *Service) lineWithLockedRate(ctx context.Context, sh Shopper, it catalog.Item, l Line) (pricing.Price, error) {
+	in := pricing.PriceInput{VariantID: it.ID, SKU: it.SKU, BaseNet: it.BasePrice, TaxCategory: pricing.TaxCategory(it.TaxCategory)}
+	current, err := s.prices.Price(ctx, sh.Market, sh.Country, in, s.now())
+	if err != nil {
+		return pricing.Price{}, err
+	}
+	if current.FromPriceList {
+		return current, nil
+	}
+	return s.prices.PriceWithRate(sh.Market, sh.Country, in, l.Price.FX, nil, s.now())
+}
+
+// Merge moves a guest cart into the user's cart at sign-in: quantities add up (capped at MaxPerLine), the guest
+// cart is deleted.
+func (s *Service) Merge(ctx context.Context, guestToken string, userID int64) error {
+	if guestToken == "" || userID == 0 {
+		return nil
+	}
+	return postgres.Transact(ctx, s.pool, func(tx pgx.Tx) error {
+		st := store{db: tx}
+		guest, found, err := st.find(ctx, Ref{Token: guestToken})
+		if err != nil || !found {
+			return err
+		}
+		user, found, err := st.find(ctx, Ref{UserID: userID})
+		if err != nil {
+			return err
+		}
+		if !found {
+			// Adopt the guest cart as it is.
+			return st.adopt(ctx, guest.ID, userID)
+		}
+		for _, gl := range guest.Lines {
+			merged := gl
+			for _, ul := range user.Lines {
+				if ul.VariantID == gl.VariantID {
+					merged.Quantity = min(ul.Quantity+gl.Quantity, MaxPerLine)
+				}
+			}
+			if err := st.putLine(ctx, user.ID, merged); err != nil {
+				return err
+			}
+		}
+		if err := st.touch(ctx, user.ID); err != nil {
+			return err
+		}
+		return st.deleteCart(ctx, guest.ID)
+	})
+}
+
+// ClearTx empties a cart inside the caller's transaction (the order that bought it).
+func (s *Service) ClearTx(ctx context.Context, tx pgx.Tx, cartID int64) error {
+	return store{db: tx}.clear(ctx, cartID)
+}
+
+// DeleteAbandoned removes guest carts untouched for the given age; a periodic job calls it.
+func (s *Service) DeleteAbandoned(ctx context.Context, age time.Duration) (int64, error) {
+	return store{db: s.pool}.deleteAbandoned(ctx, s.now().Add(-age))
+}

@@ -1,0 +1,893 @@
+package catalog
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/go-chi/chi/v5"
+	"github.com/shopspring/decimal"
+
+	"storefront/internal/catalog/views"
+	"storefront/internal/intl"
+	"storefront/internal/platform/httpx"
+	"storefront/internal/platform/ui"
+)
+
+// StockRow is a variant's stock in one warehouse, for the product editor.
+type StockRow struct {
+	Warehouse string
+	OnHand    int
+	Reserved  int
+	Available int
+}
+
+// StockViewer gives the product editor the stock per warehouse (the inventory module); optional.
+type StockViewer interface {
+	StockByVariant(r *http.Request, variantIDs []int64) (map[int64][]StockRow, error)
+}
+
+// AdminHandler serves the merchant's listings editor under /admin/catalog.
+type AdminHandler struct {
+	svc   *Service
+	msgs  *intl.Messages
+	stock StockViewer
+	// storefront is a locale prefix for "view in shop" links, e.g. "/en-us".
+	storefront string
+}
+
+// NewAdminHandler returns the listings editor; stock may be nil.
+func NewAdminHandler(svc *Service, msgs *intl.Messages, stock StockViewer, storefrontPrefix string) *AdminHandler {
+	return &AdminHandler{svc: svc, msgs: msgs, stock: stock, storefront: storefrontPrefix}
+}
+
+// Routes is mounted at /admin/catalog for merchants and admins.
+func (h *AdminHandler) Routes() chi.Router {
+	r := chi.NewRouter()
+	r.Get("/", httpx.H(h.serveList))
+	r.Get("/products/new", httpx.H(h.serveNew))
+	r.Post("/products/new", httpx.H(h.serveCreate))
+	r.Route("/products/{id}", func(r chi.Router) {
+		r.Get("/", httpx.H(h.serveEdit))
+		r.Post("/", httpx.H(h.serveGeneral))
+		r.Post("/texts", httpx.H(h.serveTexts))
+		r.Post("/availability", httpx.H(h.serveAvailability))
+		r.Post("/variants", httpx.H(h.serveVariant))
+		r.Post("/variants/{vid}", httpx.H(h.serveVariant))
+		r.Post("/variants/{vid}/delete", httpx.H(h.serveDeleteVariant))
+		r.Post("/images", httpx.H(h.serveUpload))
+		r.Post("/images/{iid}/delete", httpx.H(h.serveDeleteImage))
+	})
+	r.Get("/categories", httpx.H(h.serveCategories))
+	r.Post("/categories", httpx.H(h.serveCreateCategory))
+	r.Get("/categories/{cid}", httpx.H(h.serveCategory))
+	r.Post("/categories/{cid}", httpx.H(h.serveUpdateCategory))
+	r.Get("/import", httpx.H(h.serveImportForm))
+	r.Post("/import", httpx.H(h.serveImport))
+	r.Get("/export", httpx.H(h.serveExport))
+	return r
+}
+
+func pathID(r *http.Request, name string) (int64, error) {
+	id, err := strconv.ParseInt(chi.URLParam(r, name), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, httpx.ErrNotFound
+	}
+	return id, nil
+}
+
+func (h *AdminHandler) languageName(code string) string {
+	if l, ok := h.msgs.ByCode(code); ok {
+		return l.Name
+	}
+	return code
+}
+
+func statusKind(s Status) string {
+	switch s {
+	case StatusActive:
+		return "ok"
+	case StatusDraft:
+		return "warn"
+	}
+	return ""
+}
+
+const adminPerPage = 50
+
+// serveList handles GET /admin/catalog: products with search, status and category filters.
+func (h *AdminHandler) serveList(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	loc := intl.FromContext(ctx)
+	qs := r.URL.Query()
+	f := ProductFilter{Query: qs.Get("q"), Status: Status(qs.Get("status"))}
+	f.CategoryID, _ = strconv.ParseInt(qs.Get("category"), 10, 64)
+	page, _ := strconv.Atoi(qs.Get("page"))
+	page = max(page, 1)
+	products, total, err := h.svc.Products(ctx, f, adminPerPage, (page-1)*adminPerPage)
+	if err != nil {
+		return err
+	}
+	cats, err := h.svc.Categories(ctx)
+	if err != nil {
+		return err
+	}
+	catName := map[int64]string{}
+	p := views.AdminListProps{
+		Search:      ui.Search{Action: "/admin/catalog", Label: loc.T("catalog.AdminSearch"), Query: f.Query},
+		StatusLabel: loc.T("catalog.Status"), CatLabel: loc.T("catalog.Category"), Filter: loc.T("catalog.Apply"),
+		Actions: []ui.Link{{Label: loc.T("catalog.NewProduct"), URL: "/admin/catalog/products/new"},
+			{Label: loc.T("catalog.ImportCSV"), URL: "/admin/catalog/import"},
+			{Label: loc.T("catalog.ExportCSV"), URL: "/admin/catalog/export"},
+			{Label: loc.T("catalog.CategoriesTitle"), URL: "/admin/catalog/categories"}},
+		Headers: []string{"", loc.T("catalog.Title"), loc.T("catalog.SKUs"), loc.T("catalog.Status"), loc.T("catalog.Category"), loc.T("catalog.Updated")},
+		Count:   loc.N("catalog.ProductCount", total), Empty: loc.T("catalog.NoProducts"), PagesLabel: loc.T("platform.Pages"),
+	}
+	p.Statuses = append(p.Statuses, ui.Option{Value: "", Label: loc.T("catalog.AllStatuses")})
+	for _, s := range Statuses {
+		p.Statuses = append(p.Statuses, ui.Option{Value: string(s), Label: loc.T("catalog.Status." + string(s)), Selected: f.Status == s})
+	}
+	p.Categories = append(p.Categories, ui.Option{Value: "", Label: loc.T("catalog.AllCategories")})
+	for _, c := range cats {
+		name := strings.Repeat("— ", len(c.Path)-1) + c.text("en").Name
+		catName[c.ID] = c.text("en").Name
+		p.Categories = append(p.Categories, ui.Option{Value: strconv.FormatInt(c.ID, 10), Label: name, Selected: c.ID == f.CategoryID})
+	}
+	for _, prod := range products {
+		t, _ := prod.text("en")
+		var skus []string
+		for _, v := range prod.Variants {
+			skus = append(skus, v.SKU)
+		}
+		if len(skus) > 3 {
+			skus = append(skus[:3], "…")
+		}
+		row := views.AdminRow{URL: fmt.Sprintf("/admin/catalog/products/%d", prod.ID), Title: t.Title,
+			SKUs: strings.Join(skus, ", "), Status: loc.T("catalog.Status." + string(prod.Status)), StatusK: statusKind(prod.Status),
+			Category: catName[prod.CategoryID], Updated: loc.DateTime(prod.UpdatedAt)}
+		if len(prod.Images) > 0 {
+			row.Image = ImageURL(prod.Images[0].Key, SmallWidth)
+		}
+		p.Rows = append(p.Rows, row)
+	}
+	pages := (total + adminPerPage - 1) / adminPerPage
+	if pages > 1 {
+		link := func(n int) string {
+			v := r.URL.Query()
+			v.Set("page", strconv.Itoa(n))
+			return "/admin/catalog?" + v.Encode()
+		}
+		if page > 1 {
+			p.Pages = append(p.Pages, ui.PageLink{Label: loc.T("platform.Previous"), URL: link(page - 1), Rel: "prev"})
+		}
+		p.Pages = append(p.Pages, ui.PageLink{Label: fmt.Sprintf("%d / %d", page, pages), Current: true})
+		if page < pages {
+			p.Pages = append(p.Pages, ui.PageLink{Label: loc.T("platform.Next"), URL: link(page + 1), Rel: "next"})
+		}
+	}
+	return ui.RenderAdmin(w, r, http.StatusOK, loc.T("catalog.ProductsTitle"), views.AdminList(p))
+}
+
+// messages translates field errors into a form alert.
+func messages(loc *intl.Locale, err error) *views.FormErrors {
+	fe, ok := httpx.AsFieldErrors(err)
+	if !ok {
+		var ue *httpx.UserError
+		if errors.As(err, &ue) {
+			fe = httpx.FieldErrors{ue}
+		}
+	}
+	out := &views.FormErrors{Title: loc.T("platform.FixErrors")}
+	for _, e := range fe {
+		out.Items = append(out.Items, loc.Message(e.MessageID, e.Data))
+	}
+	return out
+}
+
+// userFacing reports whether err should be shown on the form (a user error) rather than fail the request.
+func userFacing(err error) bool {
+	var ue *httpx.UserError
+	_, isFields := httpx.AsFieldErrors(err)
+	return isFields || errors.As(err, &ue) && httpx.Status(err) < 500
+}
+
+func (h *AdminHandler) categoryOptions(r *http.Request, selected int64, withNone bool) ([]ui.Option, error) {
+	cats, err := h.svc.Categories(r.Context())
+	if err != nil {
+		return nil, err
+	}
+	loc := intl.FromContext(r.Context())
+	var opts []ui.Option
+	if withNone {
+		opts = append(opts, ui.Option{Value: "0", Label: loc.T("catalog.NoParent")})
+	}
+	for _, c := range cats {
+		opts = append(opts, ui.Option{Value: strconv.FormatInt(c.ID, 10), Selected: c.ID == selected,
+			Label: strings.Repeat("— ", len(c.Path)-1) + c.text("en").Name})
+	}
+	return opts, nil
+}
+
+func (h *AdminHandler) generalForm(r *http.Request, action string, f ProductFields) (views.GeneralForm, error) {
+	loc := intl.FromContext(r.Context())
+	cats, err := h.categoryOptions(r, f.CategoryID, false)
+	if err != nil {
+		return views.GeneralForm{}, err
+	}
+	var statuses []ui.Option
+	for _, s := range Statuses {
+		statuses = append(statuses, ui.Option{Value: string(s), Label: loc.T("catalog.Status." + string(s)), Selected: f.Status == s})
+	}
+	return views.GeneralForm{
+		Title: loc.T("catalog.General"), Action: action, CSRF: httpx.CSRFToken(r.Context()),
+		Category: ui.SelectProps{Name: "category", Label: loc.T("catalog.Category"), Options: cats},
+		Status:   ui.SelectProps{Name: "status", Label: loc.T("catalog.Status"), Options: statuses},
+		Brand:    ui.FieldProps{Name: "brand", Label: loc.T("catalog.Brand"), Value: f.Brand},
+		Supplier: ui.FieldProps{Name: "supplier", Label: loc.T("catalog.Supplier"), Value: f.Supplier, Hint: loc.T("catalog.SupplierHint")},
+		Submit:   loc.T("catalog.Save"),
+	}, nil
+}
+
+func fieldsFromForm(r *http.Request) ProductFields {
+	id, _ := strconv.ParseInt(r.PostFormValue("category"), 10, 64)
+	return ProductFields{CategoryID: id, Status: Status(r.PostFormValue("status")),
+		Brand: strings.TrimSpace(r.PostFormValue("brand")), Supplier: strings.TrimSpace(r.PostFormValue("supplier"))}
+}
+
+// serveNew handles GET /admin/catalog/products/new.
+func (h *AdminHandler) serveNew(w http.ResponseWriter, r *http.Request) error {
+	return h.renderNew(w, r, http.StatusOK, ProductFields{Status: StatusDraft}, ProductText{}, nil)
+}
+
+func (h *AdminHandler) renderNew(w http.ResponseWriter, r *http.Request, status int, f ProductFields, t ProductText, err error) error {
+	loc := intl.FromContext(r.Context())
+	form, ferr := h.generalForm(r, "/admin/catalog/products/new", f)
+	if ferr != nil {
+		return ferr
+	}
+	form.Title = loc.T("catalog.NewProduct")
+	form.EnTitle = &ui.FieldProps{Name: "title_en", Label: loc.T("catalog.Title") + " (English)", Value: t.Title, Required: true}
+	form.EnDesc = &views.TextArea{Name: "description_en", Label: loc.T("catalog.Description") + " (English)", Value: t.Description, Rows: "5"}
+	form.Submit = loc.T("catalog.Create")
+	if err != nil {
+		form.Errors = messages(loc, err)
+	}
+	return ui.RenderAdmin(w, r, status, loc.T("catalog.NewProduct"), views.NewProduct(form))
+}
+
+// serveCreate handles POST /admin/catalog/products/new.
+func (h *AdminHandler) serveCreate(w http.ResponseWriter, r *http.Request) error {
+	f := fieldsFromForm(r)
+	t := ProductText{Title: r.PostFormValue("title_en"), Description: r.PostFormValue("description_en")}
+	id, err := h.svc.CreateProduct(r.Context(), f, map[string]ProductText{"en": t})
+	if err != nil {
+		if userFacing(err) {
+			return h.renderNew(w, r, httpx.Status(err), f, t, err)
+		}
+		return err
+	}
+	httpx.SetFlash(w, "ok", "catalog.Created")
+	http.Redirect(w, r, fmt.Sprintf("/admin/catalog/products/%d", id), http.StatusSeeOther)
+	return nil
+}
+
+// editState carries a failed form back into the editor: which section, the error, and what was submitted.
+type editState struct {
+	section string
+	variant int64
+	err     error
+	form    url.Values
+}
+
+// serveEdit handles GET /admin/catalog/products/{id}.
+func (h *AdminHandler) serveEdit(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	return h.renderEdit(w, r, http.StatusOK, id, editState{})
+}
+
+func (h *AdminHandler) renderEdit(w http.ResponseWriter, r *http.Request, status int, id int64, st editState) error {
+	ctx := r.Context()
+	loc := intl.FromContext(ctx)
+	p, err := h.svc.Product(ctx, id)
+	if err != nil {
+		return err
+	}
+	base := fmt.Sprintf("/admin/catalog/products/%d", id)
+	csrf := httpx.CSRFToken(ctx)
+	failed := func(section string, variant int64) *views.FormErrors {
+		if st.err != nil && st.section == section && st.variant == variant {
+			return messages(loc, st.err)
+		}
+		return nil
+	}
+	value := func(section, name, current string) string {
+		if st.err != nil && st.section == section {
+			return st.form.Get(name)
+		}
+		return current
+	}
+
+	var props views.EditProps
+	en, _ := p.text("en")
+	if p.Status == StatusActive {
+		props.Preview = append(props.Preview, ui.Link{Label: loc.T("catalog.ViewInShop"), URL: h.storefront + "/p/" + url.PathEscape(en.Slug)})
+	}
+
+	fields := ProductFields{CategoryID: p.CategoryID, Status: p.Status, Brand: p.Brand, Supplier: p.Supplier}
+	if st.err != nil && st.section == "general" {
+		fields = fieldsFromFormValues(st.form)
+	}
+	if props.General, err = h.generalForm(r, base, fields); err != nil {
+		return err
+	}
+	props.General.Errors = failed("general", 0)
+
+	props.Texts = views.TextsForm{Title: loc.T("catalog.Translations"), Hint: loc.T("catalog.TranslationsHint"),
+		Action: base + "/texts", CSRF: csrf, Errors: failed("texts", 0), Submit: loc.T("catalog.Save")}
+	for _, code := range h.svc.locales {
+		t := p.Texts[code]
+		lang, _ := h.msgs.ByCode(code)
+		col := views.TextColumn{Locale: code, Language: h.languageName(code), Dir: lang.Dir(),
+			Title:    ui.FieldProps{Name: "title_" + code, Label: loc.T("catalog.Title"), Value: value("texts", "title_"+code, t.Title)},
+			Slug:     ui.FieldProps{Name: "slug_" + code, Label: loc.T("catalog.Slug"), Value: value("texts", "slug_"+code, t.Slug), Hint: loc.T("catalog.SlugHint")},
+			Desc:     views.TextArea{Name: "description_" + code, Label: loc.T("catalog.Description"), Value: value("texts", "description_"+code, t.Description), Rows: "6", Dir: lang.Dir(), Lang: code},
+			SEOTitle: ui.FieldProps{Name: "seo_title_" + code, Label: loc.T("catalog.SEOTitle"), Value: value("texts", "seo_title_"+code, t.SEOTitle)},
+			SEODesc:  ui.FieldProps{Name: "seo_description_" + code, Label: loc.T("catalog.SEODescription"), Value: value("texts", "seo_description_"+code, t.SEODescription)},
+		}
+		if t.Title == "" {
+			col.Missing = loc.T("catalog.TranslationMissing")
+		}
+		props.Texts.Columns = append(props.Texts.Columns, col)
+	}
+
+	props.Variants = views.VariantsSection{Title: loc.T("catalog.Variants"), CSRF: csrf}
+	for _, v := range p.Variants {
+		vf := h.variantForm(loc, fmt.Sprintf("%s/variants/%d", base, v.ID), v, st, "variant", v.ID)
+		vf.Legend = v.SKU + " · " + formatOptions(v.Options)
+		vf.DeleteURL = fmt.Sprintf("%s/variants/%d/delete", base, v.ID)
+		vf.DeleteLabel, vf.Confirm = loc.T("catalog.DeleteVariant"), loc.T("catalog.ConfirmDelete")
+		vf.Errors = failed("variant", v.ID)
+		props.Variants.Forms = append(props.Variants.Forms, vf)
+	}
+	add := h.variantForm(loc, base+"/variants", Variant{TaxCategory: "standard", OriginCountry: "CN"}, st, "variant", 0)
+	add.Legend, add.Submit, add.Errors = loc.T("catalog.AddVariant"), loc.T("catalog.AddVariant"), failed("variant", 0)
+	props.Variants.Add = add
+
+	props.Images = views.ImagesSection{Title: loc.T("catalog.Images"), CSRF: csrf, DeleteLabel: loc.T("catalog.Delete"),
+		UploadURL: base + "/images", FileLabel: loc.T("catalog.ImageFile"), Upload: loc.T("catalog.Upload"),
+		Hint: loc.T("catalog.ImageHint", "MB", MaxImageBytes>>20), Errors: failed("images", 0)}
+	for _, img := range p.Images {
+		props.Images.Tiles = append(props.Images.Tiles, views.ImageTile{URL: ImageURL(img.Key, SmallWidth),
+			DeleteURL: fmt.Sprintf("%s/images/%d/delete", base, img.ID)})
+	}
+
+	markets := h.svc.markets()
+	hidden, err := h.svc.Visibility(ctx, id, markets)
+	if err != nil {
+		return err
+	}
+	props.Availability = views.AvailabilitySection{Title: loc.T("catalog.Availability"), Hint: loc.T("catalog.AvailabilityHint"),
+		Action: base + "/availability", CSRF: csrf, Errors: failed("availability", 0),
+		MarketHead: loc.T("catalog.Market"), SoldHead: loc.T("catalog.SoldThere"), Submit: loc.T("catalog.Save"),
+		Certs: ui.FieldProps{Name: "certifications", Label: loc.T("catalog.Certifications"),
+			Value: value("availability", "certifications", strings.Join(p.Certifications, ", ")), Hint: loc.T("catalog.CertificationsHint")}}
+	for _, m := range markets {
+		row := views.MarketRow{Code: m, Name: loc.CountryName(m), Checked: containsString(p.Markets, m)}
+		switch hid := hidden[m]; hid.Reason {
+		case "":
+			row.Status, row.StatusK = loc.T("catalog.Sold"), "ok"
+		case "certification":
+			row.Status, row.StatusK = loc.T("catalog.HiddenCertification", "Missing", strings.Join(hid.Missing, ", ")), "bad"
+		default:
+			row.Status, row.StatusK = loc.T("catalog.Hidden."+hid.Reason), "warn"
+		}
+		props.Availability.Markets = append(props.Availability.Markets, row)
+	}
+
+	props.Stock = views.StockSection{Title: loc.T("catalog.Stock"), Empty: loc.T("catalog.NoStock"),
+		Headers: []string{loc.T("catalog.SKU"), loc.T("catalog.Warehouse"), loc.T("catalog.OnHand"), loc.T("catalog.Reserved"), loc.T("catalog.AvailableQty")}}
+	if h.stock != nil && len(p.Variants) > 0 {
+		ids := make([]int64, len(p.Variants))
+		for i, v := range p.Variants {
+			ids[i] = v.ID
+		}
+		stock, err := h.stock.StockByVariant(r, ids)
+		if err != nil {
+			return err
+		}
+		for _, v := range p.Variants {
+			for _, row := range stock[v.ID] {
+				props.Stock.Rows = append(props.Stock.Rows, []string{v.SKU, row.Warehouse, loc.Int(row.OnHand), loc.Int(row.Reserved), loc.Int(row.Available)})
+			}
+		}
+		props.Stock.Link = ui.Link{Label: loc.T("catalog.ManageStock"), URL: "/admin/inventory?q=" + url.QueryEscape(p.Variants[0].SKU)}
+	}
+
+	entries, err := h.svc.AuditLog(ctx, id, 30)
+	if err != nil {
+		return err
+	}
+	props.Audit = views.AuditSection{Title: loc.T("catalog.History"), Empty: loc.T("catalog.NoHistory"),
+		Headers: []string{loc.T("catalog.When"), loc.T("catalog.Who"), loc.T("catalog.What"), loc.T("catalog.Changes")}}
+	for _, e := range entries {
+		b, _ := json.Marshal(e.Changes)
+		changes := string(b)
+		if len(changes) > 400 {
+			changes = changes[:400] + "…"
+		}
+		props.Audit.Rows = append(props.Audit.Rows, views.AuditRow{At: loc.DateTime(e.At), Actor: e.Actor, Action: e.Action, Changes: changes})
+	}
+	return ui.RenderAdmin(w, r, status, en.Title, views.Edit(props))
+}
+
+func fieldsFromFormValues(v url.Values) ProductFields {
+	id, _ := strconv.ParseInt(v.Get("category"), 10, 64)
+	return ProductFields{CategoryID: id, Status: Status(v.Get("status")), Brand: v.Get("brand"), Supplier: v.Get("supplier")}
+}
+
+func (h *AdminHandler) variantForm(loc *intl.Locale, action string, v Variant, st editState, section string, id int64) views.VariantForm {
+	val := func(name, current string) string {
+		if st.err != nil && st.section == section && st.variant == id {
+			return st.form.Get(name)
+		}
+		return current
+	}
+	itoa := func(n int) string {
+		if n == 0 {
+			return ""
+		}
+		return strconv.Itoa(n)
+	}
+	price := ""
+	if !v.BasePrice.IsZero() {
+		price = v.BasePrice.String()
+	}
+	var taxes []ui.Option
+	tax := val("tax_category", v.TaxCategory)
+	for _, t := range TaxCategories {
+		taxes = append(taxes, ui.Option{Value: t, Label: loc.T("catalog.Tax." + t), Selected: t == tax})
+	}
+	return views.VariantForm{Action: action, Submit: loc.T("catalog.Save"),
+		Fields: []ui.FieldProps{
+			{Name: "sku", Label: loc.T("catalog.SKU"), Value: val("sku", v.SKU), Required: true},
+			{Name: "options", Label: loc.T("catalog.Options"), Value: val("options", formatOptions(v.Options)), Hint: loc.T("catalog.OptionsHint")},
+			{Name: "base_price", Label: loc.T("catalog.BasePrice"), Value: val("base_price", price), Hint: loc.T("catalog.BasePriceHint"), Attrs: map[string]any{"inputmode": "decimal"}},
+			{Name: "weight_g", Label: loc.T("catalog.WeightG"), Value: val("weight_g", itoa(v.WeightG)), Type: "number"},
+			{Name: "length_mm", Label: loc.T("catalog.LengthMM"), Value: val("length_mm", itoa(v.LengthMM)), Type: "number"},
+			{Name: "width_mm", Label: loc.T("catalog.WidthMM"), Value: val("width_mm", itoa(v.WidthMM)), Type: "number"},
+			{Name: "height_mm", Label: loc.T("catalog.HeightMM"), Value: val("height_mm", itoa(v.HeightMM)), Type: "number"},
+			{Name: "hs_code", Label: loc.T("catalog.HSCode"), Value: val("hs_code", v.HSCode), Hint: loc.T("catalog.HSCodeHint")},
+			{Name: "origin_country", Label: loc.T("catalog.Origin"), Value: val("origin_country", v.OriginCountry), Hint: loc.T("catalog.OriginHint")},
+			{Name: "customs_description", Label: loc.T("catalog.CustomsDescription"), Value: val("customs_description", v.CustomsDescription)},
+		},
+		Tax: ui.SelectProps{Name: "tax_category", Label: loc.T("catalog.TaxCategory"), Options: taxes},
+	}
+}
+
+// serveGeneral handles POST /admin/catalog/products/{id}.
+func (h *AdminHandler) serveGeneral(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	if err := h.svc.UpdateProduct(r.Context(), id, fieldsFromForm(r)); err != nil {
+		return h.formFailed(w, r, id, editState{section: "general"}, err)
+	}
+	return h.saved(w, r, id)
+}
+
+func (h *AdminHandler) saved(w http.ResponseWriter, r *http.Request, id int64) error {
+	httpx.SetFlash(w, "ok", "catalog.Saved")
+	http.Redirect(w, r, fmt.Sprintf("/admin/catalog/products/%d", id), http.StatusSeeOther)
+	return nil
+}
+
+// formFailed re-renders the editor with the failing section's errors and input, or fails the request for
+// errors that are not the user's to fix.
+func (h *AdminHandler) formFailed(w http.ResponseWriter, r *http.Request, id int64, st editState, err error) error {
+	if !userFacing(err) || errors.Is(err, ErrProductNotFound) {
+		return err
+	}
+	st.err, st.form = err, r.PostForm
+	return h.renderEdit(w, r, httpx.Status(err), id, st)
+}
+
+// serveTexts handles POST /admin/catalog/products/{id}/texts.
+func (h *AdminHandler) serveTexts(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	if err := r.ParseForm(); err != nil {
+		return httpx.Fail(httpx.ErrInvalid, "platform.BadForm", nil)
+	}
+	texts := map[string]ProductText{}
+	for _, code := range h.svc.locales {
+		if _, sent := r.PostForm["title_"+code]; !sent {
+			continue
+		}
+		texts[code] = ProductText{Title: r.PostFormValue("title_" + code), Slug: r.PostFormValue("slug_" + code),
+			Description: r.PostFormValue("description_" + code), SEOTitle: r.PostFormValue("seo_title_" + code),
+			SEODescription: r.PostFormValue("seo_description_" + code)}
+	}
+	if err := h.svc.SetTexts(r.Context(), id, texts); err != nil {
+		return h.formFailed(w, r, id, editState{section: "texts"}, err)
+	}
+	return h.saved(w, r, id)
+}
+
+// serveAvailability handles POST /admin/catalog/products/{id}/availability.
+func (h *AdminHandler) serveAvailability(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	if err := r.ParseForm(); err != nil {
+		return httpx.Fail(httpx.ErrInvalid, "platform.BadForm", nil)
+	}
+	certs := strings.FieldsFunc(r.PostFormValue("certifications"), func(r rune) bool { return r == ',' || r == ';' || r == ' ' })
+	if err := h.svc.SetAvailability(r.Context(), id, r.PostForm["markets"], certs); err != nil {
+		return h.formFailed(w, r, id, editState{section: "availability"}, err)
+	}
+	return h.saved(w, r, id)
+}
+
+// serveVariant handles POST /admin/catalog/products/{id}/variants[/{vid}]: add or update a variant.
+func (h *AdminHandler) serveVariant(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	var vid int64
+	if chi.URLParam(r, "vid") != "" {
+		if vid, err = pathID(r, "vid"); err != nil {
+			return err
+		}
+	}
+	v, perr := variantFromForm(r)
+	v.ID = vid
+	st := editState{section: "variant", variant: vid}
+	if perr != nil {
+		// Report what is wrong with the rest of the form too, not one problem per submission.
+		fe, _ := httpx.AsFieldErrors(perr)
+		var more httpx.FieldErrors
+		validateVariant(&v, &more)
+		for _, e := range more {
+			if fe.For(e.Field) == nil {
+				fe = append(fe, e)
+			}
+		}
+		return h.formFailed(w, r, id, st, fe)
+	}
+	if _, err := h.svc.SaveVariant(r.Context(), id, v); err != nil {
+		if errors.Is(err, ErrVariantNotFound) {
+			return err
+		}
+		return h.formFailed(w, r, id, st, err)
+	}
+	return h.saved(w, r, id)
+}
+
+// variantFromForm reads a variant form; unparseable numbers are field errors.
+func variantFromForm(r *http.Request) (Variant, error) {
+	var fe httpx.FieldErrors
+	v := Variant{SKU: r.PostFormValue("sku"), HSCode: r.PostFormValue("hs_code"), OriginCountry: r.PostFormValue("origin_country"),
+		TaxCategory: r.PostFormValue("tax_category"), CustomsDescription: strings.TrimSpace(r.PostFormValue("customs_description"))}
+	opts, err := parseOptions(r.PostFormValue("options"))
+	if err != nil {
+		fe.Add("options", "catalog.OptionsInvalid", nil)
+	}
+	v.Options = opts
+	price := strings.TrimSpace(strings.ReplaceAll(r.PostFormValue("base_price"), ",", "."))
+	if d, err := decimal.NewFromString(price); err != nil {
+		fe.Add("base_price", "catalog.PricePositive", nil)
+	} else {
+		v.BasePrice = d
+	}
+	for name, dst := range map[string]*int{"weight_g": &v.WeightG, "length_mm": &v.LengthMM, "width_mm": &v.WidthMM, "height_mm": &v.HeightMM} {
+		raw := strings.TrimSpace(r.PostFormValue(name))
+		if raw == "" {
+			continue
+		}
+		n, err := strconv.Atoi(raw)
+		if err != nil {
+			fe.Add(name, "catalog.NotANumber", nil)
+			continue
+		}
+		*dst = n
+	}
+	return v, fe.Err()
+}
+
+// serveDeleteVariant handles POST /admin/catalog/products/{id}/variants/{vid}/delete.
+func (h *AdminHandler) serveDeleteVariant(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	vid, err := pathID(r, "vid")
+	if err != nil {
+		return err
+	}
+	if err := h.svc.DeleteVariant(r.Context(), id, vid); err != nil {
+		if errors.Is(err, ErrVariantNotFound) {
+			return err
+		}
+		return h.formFailed(w, r, id, editState{section: "variant", variant: vid}, err)
+	}
+	return h.saved(w, r, id)
+}
+
+// serveUpload handles POST /admin/catalog/products/{id}/images (multipart).
+func (h *AdminHandler) serveUpload(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	file, _, err := r.FormFile("image")
+	if err != nil {
+		return h.formFailed(w, r, id, editState{section: "images"}, httpx.Invalid("image", "catalog.ImageMissing", nil))
+	}
+	defer file.Close()
+	if _, err := h.svc.AddImage(r.Context(), id, file); err != nil {
+		return h.formFailed(w, r, id, editState{section: "images"}, err)
+	}
+	return h.saved(w, r, id)
+}
+
+// serveDeleteImage handles POST /admin/catalog/products/{id}/images/{iid}/delete.
+func (h *AdminHandler) serveDeleteImage(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	iid, err := pathID(r, "iid")
+	if err != nil {
+		return err
+	}
+	if err := h.svc.DeleteImage(r.Context(), id, iid); err != nil {
+		return err
+	}
+	return h.saved(w, r, id)
+}
+
+// serveExport handles GET /admin/catalog/export: the whole catalog as CSV.
+func (h *AdminHandler) serveExport(w http.ResponseWriter, r *http.Request) error {
+	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="listings-%s.csv"`, time.Now().UTC().Format("2006-01-02")))
+	_, err := h.svc.Export(r.Context(), w)
+	return err
+}
+
+// serveImportForm handles GET /admin/catalog/import.
+func (h *AdminHandler) serveImportForm(w http.ResponseWriter, r *http.Request) error {
+	return h.renderImport(w, r, http.StatusOK, true, nil)
+}
+
+func (h *AdminHandler) renderImport(w http.ResponseWriter, r *http.Request, status int, dryRun bool, rep *views.ImportReportView) error {
+	loc := intl.FromContext(r.Context())
+	p := views.ImportProps{Intro: loc.T("catalog.ImportIntro"), Action: "/admin/catalog/import", CSRF: httpx.CSRFToken(r.Context()),
+		FileLabel: loc.T("catalog.CSVFile"), DryRunLabel: loc.T("catalog.DryRun"), DryRun: dryRun, Submit: loc.T("catalog.Import"),
+		Export: ui.Link{Label: loc.T("catalog.ExportCSV"), URL: "/admin/catalog/export"}, Report: rep}
+	return ui.RenderAdmin(w, r, status, loc.T("catalog.ImportCSV"), views.Import(p))
+}
+
+// serveImport handles POST /admin/catalog/import: a dry run or an all-or-nothing import.
+func (h *AdminHandler) serveImport(w http.ResponseWriter, r *http.Request) error {
+	loc := intl.FromContext(r.Context())
+	dryRun := r.PostFormValue("dry_run") != ""
+	file, _, err := r.FormFile("file")
+	if err != nil {
+		return h.renderImport(w, r, http.StatusUnprocessableEntity, dryRun, &views.ImportReportView{Kind: "bad", Title: loc.T("catalog.CSVMissingFile")})
+	}
+	defer file.Close()
+	rep, err := h.svc.Import(r.Context(), file, dryRun, nil)
+	if err != nil && !errors.Is(err, ErrImportRejected) {
+		return err
+	}
+	view := ReportView(loc, rep)
+	status := http.StatusOK
+	if err != nil {
+		status = http.StatusUnprocessableEntity
+	}
+	return h.renderImport(w, r, status, dryRun, &view)
+}
+
+// ReportView translates an import report (also used by the command line).
+func ReportView(loc *intl.Locale, rep ImportReport) views.ImportReportView {
+	v := views.ImportReportView{Kind: "ok"}
+	switch {
+	case len(rep.Errors) > 0:
+		v.Kind, v.Title = "bad", loc.N("catalog.ImportBadRows", len(rep.Errors))
+	case rep.DryRun:
+		v.Kind, v.Title = "info", loc.T("catalog.ImportDryRunOK")
+	default:
+		v.Title = loc.T("catalog.ImportDone")
+	}
+	v.Summary = []string{
+		loc.N("catalog.ImportRows", rep.Rows),
+		loc.T("catalog.ImportCounts", "PC", rep.ProductsCreated, "PU", rep.ProductsUpdated, "VC", rep.VariantsCreated,
+			"VU", rep.VariantsUpdated, "Same", rep.Unchanged),
+	}
+	for _, e := range rep.Errors {
+		msg := loc.Message(e.Message, e.Data)
+		if e.Column != "" {
+			msg = e.Column + ": " + msg
+		}
+		v.Errors = append(v.Errors, loc.T("catalog.LineError", "Line", e.Line, "Message", msg))
+	}
+	return v
+}
+
+// serveCategories handles GET /admin/catalog/categories: the tree and the create form.
+func (h *AdminHandler) serveCategories(w http.ResponseWriter, r *http.Request) error {
+	return h.renderCategories(w, r, http.StatusOK, CategoryInput{}, nil)
+}
+
+func (h *AdminHandler) renderCategories(w http.ResponseWriter, r *http.Request, status int, in CategoryInput, ferr error) error {
+	loc := intl.FromContext(r.Context())
+	cats, err := h.svc.Categories(r.Context())
+	if err != nil {
+		return err
+	}
+	p := views.CategoriesProps{Headers: []string{loc.T("catalog.Name"), loc.T("catalog.Code"), loc.T("catalog.Requirements")}}
+	for _, c := range cats {
+		p.Rows = append(p.Rows, views.CategoryRow{Name: c.text("en").Name, Code: c.Code, Depth: strings.Repeat("— ", len(c.Path)-1),
+			URL: fmt.Sprintf("/admin/catalog/categories/%d", c.ID), Reqs: formatRequirements(c.Requirements)})
+	}
+	form, err := h.categoryForm(r, "/admin/catalog/categories", in, true)
+	if err != nil {
+		return err
+	}
+	form.Title, form.Submit = loc.T("catalog.NewCategory"), loc.T("catalog.Create")
+	if ferr != nil {
+		form.Errors = messages(loc, ferr)
+	}
+	p.Form = form
+	return ui.RenderAdmin(w, r, status, loc.T("catalog.CategoriesTitle"), views.Categories(p))
+}
+
+// formatRequirements writes requirements as "DE: CE; GB: UKCA".
+func formatRequirements(reqs map[string][]string) string {
+	var parts []string
+	for _, m := range sortedKeys(reqs) {
+		parts = append(parts, m+": "+strings.Join(reqs[m], ", "))
+	}
+	return strings.Join(parts, "; ")
+}
+
+// parseRequirements reads "DE: CE; GB: UKCA, …".
+func parseRequirements(s string) (map[string][]string, error) {
+	out := map[string][]string{}
+	for _, part := range strings.Split(s, ";") {
+		if strings.TrimSpace(part) == "" {
+			continue
+		}
+		market, certs, ok := strings.Cut(part, ":")
+		if !ok {
+			return nil, httpx.Invalid("requirements", "catalog.RequirementsInvalid", nil)
+		}
+		market = strings.ToUpper(strings.TrimSpace(market))
+		for _, c := range strings.FieldsFunc(certs, func(r rune) bool { return r == ',' || r == ' ' }) {
+			out[market] = append(out[market], c)
+		}
+	}
+	return out, nil
+}
+
+func (h *AdminHandler) categoryForm(r *http.Request, action string, in CategoryInput, create bool) (views.CategoryForm, error) {
+	loc := intl.FromContext(r.Context())
+	f := views.CategoryForm{Action: action, CSRF: httpx.CSRFToken(r.Context()),
+		Reqs: ui.FieldProps{Name: "requirements", Label: loc.T("catalog.Requirements"), Value: formatRequirements(in.Requirements),
+			Hint: loc.T("catalog.RequirementsHint")}}
+	if create {
+		opts, err := h.categoryOptions(r, in.ParentID, true)
+		if err != nil {
+			return f, err
+		}
+		f.Parent = &ui.SelectProps{Name: "parent", Label: loc.T("catalog.Parent"), Options: opts}
+		f.Code = &ui.FieldProps{Name: "code", Label: loc.T("catalog.Code"), Value: in.Code, Hint: loc.T("catalog.CodeHint"), Required: true}
+	}
+	for _, code := range h.svc.locales {
+		f.Names = append(f.Names, ui.FieldProps{Name: "name_" + code, Label: loc.T("catalog.Name") + " · " + h.languageName(code),
+			Value: in.Texts[code].Name})
+	}
+	return f, nil
+}
+
+func (h *AdminHandler) categoryInput(r *http.Request) (CategoryInput, error) {
+	in := CategoryInput{Code: r.PostFormValue("code"), Texts: map[string]CategoryText{}}
+	in.ParentID, _ = strconv.ParseInt(r.PostFormValue("parent"), 10, 64)
+	for _, code := range h.svc.locales {
+		if name := strings.TrimSpace(r.PostFormValue("name_" + code)); name != "" {
+			in.Texts[code] = CategoryText{Name: name}
+		}
+	}
+	reqs, err := parseRequirements(r.PostFormValue("requirements"))
+	in.Requirements = reqs
+	return in, err
+}
+
+// serveCreateCategory handles POST /admin/catalog/categories.
+func (h *AdminHandler) serveCreateCategory(w http.ResponseWriter, r *http.Request) error {
+	in, err := h.categoryInput(r)
+	if err == nil {
+		_, err = h.svc.CreateCategory(r.Context(), in)
+	}
+	if err != nil {
+		if userFacing(err) {
+			return h.renderCategories(w, r, httpx.Status(err), in, err)
+		}
+		return err
+	}
+	httpx.SetFlash(w, "ok", "catalog.Saved")
+	http.Redirect(w, r, "/admin/catalog/categories", http.StatusSeeOther)
+	return nil
+}
+
+// serveCategory handles GET /admin/catalog/categories/{cid}.
+func (h *AdminHandler) serveCategory(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "cid")
+	if err != nil {
+		return err
+	}
+	return h.renderCategory(w, r, http.StatusOK, id, nil, nil)
+}
+
+func (h *AdminHandler) renderCategory(w http.ResponseWriter, r *http.Request, status int, id int64, in *CategoryInput, ferr error) error {
+	loc := intl.FromContext(r.Context())
+	cats, err := h.svc.Categories(r.Context())
+	if err != nil {
+		return err
+	}
+	var cur *Category
+	for i := range cats {
+		if cats[i].ID == id {
+			cur = &cats[i]
+		}
+	}
+	if cur == nil {
+		return ErrCategoryNotFound
+	}
+	if in == nil {
+		in = &CategoryInput{Texts: cur.Texts, Requirements: cur.Requirements}
+	}
+	form, err := h.categoryForm(r, fmt.Sprintf("/admin/catalog/categories/%d", id), *in, false)
+	if err != nil {
+		return err
+	}
+	form.Title, form.Submit = cur.text("en").Name+" ("+cur.Code+")", loc.T("catalog.Save")
+	if ferr != nil {
+		form.Errors = messages(loc, ferr)
+	}
+	return ui.RenderAdmin(w, r, status, loc.T("catalog.EditCategory"), views.CategoryEdit(form))
+}
+
+// serveUpdateCategory handles POST /admin/catalog/categories/{cid}.
+func (h *AdminHandler) serveUpdateCategory(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "cid")
+	if err != nil {
+		return err
+	}
+	in, err := h.categoryInput(r)
+	if err == nil {
+		err = h.svc.UpdateCategory(r.Context(), id, in)
+	}
+	if err != nil {
+		if userFacing(err) && !errors.Is(err, ErrCategoryNotFound) {
+			return h.renderCategory(w, r, httpx.Status(err), id, &in, err)
+		}
+		return err
+	}
+	httpx.SetFlash(w, "ok", "catalog.Saved")
+	http.Redirect(w, r, fmt.Sprintf("/admin/catalog/categories/%d", id), http.StatusSeeOther)
+	return nil
+}

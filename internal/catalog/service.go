@@ -1,0 +1,641 @@
+package catalog
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sort"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"unicode"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/shopspring/decimal"
+	"golang.org/x/text/language"
+
+	"storefront/internal/platform/actor"
+	"storefront/internal/platform/blob"
+	"storefront/internal/platform/httpx"
+	"storefront/internal/platform/postgres"
+)
+
+// ChangeTopic is the postgres.Changes topic of catalog writes.
+const ChangeTopic = "catalog"
+
+// Config is what NewService needs.
+type Config struct {
+	Pool  *pgxpool.Pool
+	Blobs blob.Store
+	Log   *slog.Logger
+	// Locales are the shipped language codes ("en", "de", "zh-Hans"); texts in other locales are refused.
+	Locales []string
+	// Markets returns the codes of the shop's markets, for validating availability and requirements.
+	Markets func() []string
+}
+
+// Service is the catalog's API.
+type Service struct {
+	pool    *pgxpool.Pool
+	blobs   blob.Store
+	log     *slog.Logger
+	locales []string
+	markets func() []string
+
+	current  atomic.Pointer[snapshot]
+	stale    atomic.Bool
+	reloadMu sync.Mutex
+}
+
+// NewService returns the catalog service.
+func NewService(c Config) (*Service, error) {
+	if c.Pool == nil || c.Blobs == nil || c.Log == nil || len(c.Locales) == 0 || c.Markets == nil {
+		return nil, errors.New("catalog: NewService needs a pool, a blob store, a logger, locales and markets")
+	}
+	s := &Service{pool: c.Pool, blobs: c.Blobs, log: c.Log, locales: c.Locales, markets: c.Markets}
+	s.stale.Store(true)
+	return s, nil
+}
+
+// Invalidate marks the read model stale; the next read rebuilds it. Subscribed to ChangeTopic, so a write on
+// any instance reaches every instance.
+func (s *Service) Invalidate() { s.stale.Store(true) }
+
+// snap returns the current read model, rebuilding it first when it is stale.
+func (s *Service) snap(ctx context.Context) (*snapshot, error) {
+	if cur := s.current.Load(); cur != nil && !s.stale.Load() {
+		return cur, nil
+	}
+	s.reloadMu.Lock()
+	defer s.reloadMu.Unlock()
+	if cur := s.current.Load(); cur != nil && !s.stale.Load() {
+		return cur, nil
+	}
+	// Cleared before loading: a change committed while we load marks it stale again.
+	s.stale.Store(false)
+	snap, err := store{db: s.pool}.load(ctx)
+	if err != nil {
+		s.stale.Store(true)
+		return nil, fmt.Errorf("catalog: load: %w", err)
+	}
+	s.current.Store(snap)
+	return snap, nil
+}
+
+// write runs fn in a transaction that also announces the change to every instance, then drops the local read
+// model at once (the announcement to ourselves may arrive a moment later).
+func (s *Service) write(ctx context.Context, fn func(st store) error) error {
+	err := postgres.Transact(ctx, s.pool, func(tx pgx.Tx) error {
+		if err := fn(store{db: tx}); err != nil {
+			return err
+		}
+		return postgres.Notify(ctx, tx, ChangeTopic)
+	})
+	if err == nil {
+		s.Invalidate()
+	}
+	return err
+}
+
+// ProductFields are a product's own fields (texts, variants and images are edited separately).
+type ProductFields struct {
+	CategoryID int64
+	Status     Status
+	Brand      string
+	Supplier   string
+}
+
+func errSlugTaken(locale, slug string) error {
+	return &httpx.UserError{Kind: httpx.ErrConflict, Field: "slug_" + locale, MessageID: "catalog.SlugTaken",
+		Data: map[string]any{"Slug": slug, "Locale": locale}}
+}
+
+func errSKUTaken(sku string) error {
+	return &httpx.UserError{Kind: httpx.ErrConflict, Field: "sku", MessageID: "catalog.SKUTaken", Data: map[string]any{"SKU": sku}}
+}
+
+func errCategoryCodeTaken(code string) error {
+	return &httpx.UserError{Kind: httpx.ErrConflict, Field: "code", MessageID: "catalog.CategoryCodeTaken", Data: map[string]any{"Code": code}}
+}
+
+func (s *Service) validateFields(snap *snapshot, f ProductFields, fe *httpx.FieldErrors) {
+	if snap.categories[f.CategoryID] == nil {
+		fe.Add("category", "catalog.CategoryRequired", nil)
+	}
+	switch f.Status {
+	case StatusDraft, StatusActive, StatusArchived:
+	default:
+		fe.Add("status", "catalog.StatusInvalid", nil)
+	}
+	if len(f.Brand) > 100 {
+		fe.Add("brand", "catalog.TooLong", map[string]any{"Max": 100})
+	}
+	if len(f.Supplier) > 200 {
+		fe.Add("supplier", "catalog.TooLong", map[string]any{"Max": 200})
+	}
+}
+
+// Slugify turns a title into a URL slug: lower case, words joined by hyphens, letters of every script kept
+// (Japanese titles give Japanese slugs), punctuation dropped.
+func Slugify(title string) string {
+	var b strings.Builder
+	dash := false
+	for _, r := range strings.ToLower(strings.TrimSpace(title)) {
+		switch {
+		case unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r):
+			b.WriteRune(r)
+			dash = false
+		case !dash && b.Len() > 0:
+			b.WriteByte('-')
+			dash = true
+		}
+	}
+	out := strings.TrimSuffix(b.String(), "-")
+	if len(out) > 120 {
+		out = strings.TrimSuffix(out[:120], "-")
+	}
+	return out
+}
+
+func (s *Service) knownLocale(locale string) bool { return containsString(s.locales, locale) }
+
+// validateText checks one translation; a missing slug is made from the title.
+func (s *Service) validateText(locale string, t *ProductText, fe *httpx.FieldErrors) {
+	if !s.knownLocale(locale) {
+		fe.Add("locale", "catalog.LocaleUnknown", map[string]any{"Locale": locale})
+		return
+	}
+	t.Title = strings.TrimSpace(t.Title)
+	t.Slug = strings.TrimSpace(t.Slug)
+	if t.Title == "" {
+		fe.Add("title_"+locale, "catalog.TitleRequired", nil)
+	}
+	if len(t.Title) > 200 {
+		fe.Add("title_"+locale, "catalog.TooLong", map[string]any{"Max": 200})
+	}
+	if t.Slug == "" {
+		t.Slug = Slugify(t.Title)
+	} else {
+		t.Slug = strings.ToLower(t.Slug)
+	}
+	if !slugPattern.MatchString(t.Slug) {
+		fe.Add("slug_"+locale, "catalog.SlugInvalid", nil)
+	}
+	if len(t.Description) > 20000 {
+		fe.Add("description_"+locale, "catalog.TooLong", map[string]any{"Max": 20000})
+	}
+	if len(t.SEOTitle) > 120 || len(t.SEODescription) > 320 {
+		fe.Add("seo_"+locale, "catalog.SEOTooLong", nil)
+	}
+}
+
+// CreateProduct creates a product with its texts (English is required: it is every other language's
+// fallback). Errors: field errors (ErrInvalid); a slug taken in a locale (ErrConflict).
+func (s *Service) CreateProduct(ctx context.Context, f ProductFields, texts map[string]ProductText) (int64, error) {
+	snap, err := s.snap(ctx)
+	if err != nil {
+		return 0, err
+	}
+	var fe httpx.FieldErrors
+	s.validateFields(snap, f, &fe)
+	if _, ok := texts["en"]; !ok {
+		fe.Add("title_en", "catalog.EnglishRequired", nil)
+	}
+	for _, locale := range sortedKeys(texts) {
+		t := texts[locale]
+		s.validateText(locale, &t, &fe)
+		texts[locale] = t
+	}
+	if err := fe.Err(); err != nil {
+		return 0, err
+	}
+	var id int64
+	err = s.write(ctx, func(st store) error {
+		if id, err = st.insertProduct(ctx, f); err != nil {
+			return err
+		}
+		for _, locale := range sortedKeys(texts) {
+			if err := st.upsertText(ctx, id, locale, texts[locale]); err != nil {
+				return err
+			}
+		}
+		return st.audit(ctx, id, actor.Label(ctx), "product.create", map[string]any{"fields": f, "texts": texts})
+	})
+	return id, err
+}
+
+// UpdateProduct changes a product's own fields. Errors: ErrProductNotFound; field errors.
+func (s *Service) UpdateProduct(ctx context.Context, id int64, f ProductFields) error {
+	snap, err := s.snap(ctx)
+	if err != nil {
+		return err
+	}
+	old := snap.products[id]
+	if old == nil {
+		return ErrProductNotFound
+	}
+	var fe httpx.FieldErrors
+	s.validateFields(snap, f, &fe)
+	if f.Status == StatusActive && len(old.Variants) == 0 {
+		fe.Add("status", "catalog.ActiveNeedsVariant", nil)
+	}
+	if err := fe.Err(); err != nil {
+		return err
+	}
+	changes := diff(map[string]any{"category": old.CategoryID, "status": old.Status, "brand": old.Brand, "supplier": old.Supplier},
+		map[string]any{"category": f.CategoryID, "status": f.Status, "brand": f.Brand, "supplier": f.Supplier})
+	return s.write(ctx, func(st store) error {
+		if err := st.updateProduct(ctx, id, f); err != nil {
+			return err
+		}
+		return st.audit(ctx, id, actor.Label(ctx), "product.update", changes)
+	})
+}
+
+// SetTexts saves a product's texts in several locales at once; a locale whose title is left empty is removed
+// (except English, which is required). Errors: ErrProductNotFound; field errors; ErrConflict for a slug taken.
+func (s *Service) SetTexts(ctx context.Context, id int64, texts map[string]ProductText) error {
+	snap, err := s.snap(ctx)
+	if err != nil {
+		return err
+	}
+	old := snap.products[id]
+	if old == nil {
+		return ErrProductNotFound
+	}
+	var fe httpx.FieldErrors
+	var remove []string
+	for _, locale := range sortedKeys(texts) {
+		t := texts[locale]
+		if strings.TrimSpace(t.Title) == "" && locale != "en" {
+			if !s.knownLocale(locale) {
+				fe.Add("locale", "catalog.LocaleUnknown", map[string]any{"Locale": locale})
+			}
+			delete(texts, locale)
+			if _, had := old.Texts[locale]; had {
+				remove = append(remove, locale)
+			}
+			continue
+		}
+		s.validateText(locale, &t, &fe)
+		texts[locale] = t
+	}
+	if err := fe.Err(); err != nil {
+		return err
+	}
+	changes := map[string]any{}
+	for locale, t := range texts {
+		if old.Texts[locale] != t {
+			changes[locale] = map[string]any{"from": old.Texts[locale].Title, "to": t.Title, "slug": t.Slug}
+		}
+	}
+	for _, locale := range remove {
+		changes[locale] = "removed"
+	}
+	if len(changes) == 0 {
+		return nil
+	}
+	return s.write(ctx, func(st store) error {
+		for _, locale := range sortedKeys(texts) {
+			if old.Texts[locale] == texts[locale] {
+				continue
+			}
+			if err := st.upsertText(ctx, id, locale, texts[locale]); err != nil {
+				return err
+			}
+		}
+		for _, locale := range remove {
+			if err := st.deleteText(ctx, id, locale); err != nil {
+				return err
+			}
+		}
+		if err := st.touchProduct(ctx, id); err != nil {
+			return err
+		}
+		return st.audit(ctx, id, actor.Label(ctx), "product.texts", changes)
+	})
+}
+
+// validateVariant normalizes and checks a variant's facts.
+func validateVariant(v *Variant, fe *httpx.FieldErrors) {
+	v.SKU = strings.TrimSpace(v.SKU)
+	if !skuPattern.MatchString(v.SKU) {
+		fe.Add("sku", "catalog.SKUInvalid", nil)
+	}
+	for k, val := range v.Options {
+		if !optionKey.MatchString(k) || strings.TrimSpace(val) == "" || len(val) > 60 {
+			fe.Add("options", "catalog.OptionsInvalid", nil)
+			break
+		}
+		v.Options[k] = strings.TrimSpace(val)
+	}
+	if !v.BasePrice.IsPositive() {
+		fe.Add("base_price", "catalog.PricePositive", nil)
+	} else if v.BasePrice.Exponent() < -4 || v.BasePrice.GreaterThan(decimal.New(1, 9)) {
+		fe.Add("base_price", "catalog.PriceInvalid", nil)
+	}
+	if v.WeightG <= 0 || v.WeightG > 1_000_000 {
+		fe.Add("weight_g", "catalog.WeightInvalid", nil)
+	}
+	if v.LengthMM < 0 || v.WidthMM < 0 || v.HeightMM < 0 || v.LengthMM > 10_000 || v.WidthMM > 10_000 || v.HeightMM > 10_000 {
+		fe.Add("dimensions", "catalog.DimensionsInvalid", nil)
+	}
+	v.HSCode = NormalizeHSCode(strings.TrimSpace(v.HSCode))
+	if !hsCodePattern.MatchString(v.HSCode) {
+		fe.Add("hs_code", "catalog.HSCodeInvalid", nil)
+	}
+	v.OriginCountry = strings.ToUpper(strings.TrimSpace(v.OriginCountry))
+	if !isCountry(v.OriginCountry) {
+		fe.Add("origin_country", "catalog.CountryInvalid", nil)
+	}
+	if v.TaxCategory == "" {
+		v.TaxCategory = "standard"
+	}
+	if !containsString(TaxCategories, v.TaxCategory) {
+		fe.Add("tax_category", "catalog.TaxCategoryInvalid", nil)
+	}
+	if len(v.CustomsDescription) > 300 {
+		fe.Add("customs_description", "catalog.TooLong", map[string]any{"Max": 300})
+	}
+}
+
+// isCountry reports whether s is an ISO 3166-1 alpha-2 country code (CLDR region data via x/text).
+func isCountry(s string) bool {
+	if !countryPattern.MatchString(s) {
+		return false
+	}
+	r, err := language.ParseRegion(s)
+	return err == nil && r.IsCountry() && r.String() == s
+}
+
+// SaveVariant creates (v.ID == 0) or updates a variant of a product and returns its ID. Errors:
+// ErrProductNotFound, ErrVariantNotFound, field errors, ErrConflict for a SKU in use.
+func (s *Service) SaveVariant(ctx context.Context, productID int64, v Variant) (int64, error) {
+	snap, err := s.snap(ctx)
+	if err != nil {
+		return 0, err
+	}
+	p := snap.products[productID]
+	if p == nil {
+		return 0, ErrProductNotFound
+	}
+	if v.Options == nil {
+		v.Options = map[string]string{}
+	}
+	var fe httpx.FieldErrors
+	validateVariant(&v, &fe)
+	if err := fe.Err(); err != nil {
+		return 0, err
+	}
+	var old *Variant
+	if v.ID != 0 {
+		if old = snap.variants[v.ID]; old == nil || old.ProductID != productID {
+			return 0, ErrVariantNotFound
+		}
+	}
+	id := v.ID
+	err = s.write(ctx, func(st store) error {
+		if old == nil {
+			if id, err = st.insertVariant(ctx, productID, v); err != nil {
+				return err
+			}
+			return st.audit(ctx, productID, actor.Label(ctx), "variant.create", v)
+		}
+		if err := st.updateVariant(ctx, productID, v); err != nil {
+			return err
+		}
+		if err := st.touchProduct(ctx, productID); err != nil {
+			return err
+		}
+		return st.audit(ctx, productID, actor.Label(ctx), "variant.update", variantDiff(*old, v))
+	})
+	return id, err
+}
+
+// DeleteVariant removes a variant. Orders keep their own copy of what was sold. Errors: ErrVariantNotFound;
+// ErrConflict when it is the last variant of an active product.
+func (s *Service) DeleteVariant(ctx context.Context, productID, variantID int64) error {
+	snap, err := s.snap(ctx)
+	if err != nil {
+		return err
+	}
+	p := snap.products[productID]
+	if p == nil {
+		return ErrProductNotFound
+	}
+	if p.Status == StatusActive && len(p.Variants) == 1 && p.Variants[0].ID == variantID {
+		return httpx.Fail(httpx.ErrConflict, "catalog.LastVariant", nil)
+	}
+	return s.write(ctx, func(st store) error {
+		if err := st.deleteVariant(ctx, productID, variantID); err != nil {
+			return err
+		}
+		return st.audit(ctx, productID, actor.Label(ctx), "variant.delete", map[string]any{"variant": variantID})
+	})
+}
+
+// SetAvailability limits a product to markets (none: every market) and records its certifications. Errors:
+// ErrProductNotFound; field errors for an unknown market or malformed certification.
+func (s *Service) SetAvailability(ctx context.Context, productID int64, markets, certifications []string) error {
+	snap, err := s.snap(ctx)
+	if err != nil {
+		return err
+	}
+	p := snap.products[productID]
+	if p == nil {
+		return ErrProductNotFound
+	}
+	var fe httpx.FieldErrors
+	known := s.markets()
+	for _, m := range markets {
+		if !containsString(known, m) {
+			fe.Add("markets", "catalog.MarketUnknown", map[string]any{"Market": m})
+		}
+	}
+	for i, c := range certifications {
+		certifications[i] = strings.ToUpper(strings.TrimSpace(c))
+		if !certPattern.MatchString(certifications[i]) {
+			fe.Add("certifications", "catalog.CertificationInvalid", map[string]any{"Certification": c})
+		}
+	}
+	if err := fe.Err(); err != nil {
+		return err
+	}
+	markets, certifications = dedupeSorted(markets), dedupeSorted(certifications)
+	return s.write(ctx, func(st store) error {
+		if err := st.setMarkets(ctx, productID, markets); err != nil {
+			return err
+		}
+		if err := st.setCertifications(ctx, productID, certifications); err != nil {
+			return err
+		}
+		if err := st.touchProduct(ctx, productID); err != nil {
+			return err
+		}
+		return st.audit(ctx, productID, actor.Label(ctx), "product.availability", diff(
+			map[string]any{"markets": p.Markets, "certifications": p.Certifications},
+			map[string]any{"markets": markets, "certifications": certifications}))
+	})
+}
+
+// CategoryInput creates or edits a category.
+type CategoryInput struct {
+	ParentID int64
+	Code     string
+	Position int
+	Texts    map[string]CategoryText
+	// Requirements lists the certifications required per market code.
+	Requirements map[string][]string
+}
+
+func (s *Service) validateCategory(in *CategoryInput, fe *httpx.FieldErrors) {
+	if _, ok := in.Texts["en"]; !ok {
+		fe.Add("name_en", "catalog.EnglishRequired", nil)
+	}
+	for locale, t := range in.Texts {
+		if !s.knownLocale(locale) {
+			fe.Add("locale", "catalog.LocaleUnknown", map[string]any{"Locale": locale})
+			continue
+		}
+		t.Name = strings.TrimSpace(t.Name)
+		if t.Name == "" {
+			delete(in.Texts, locale)
+			continue
+		}
+		if t.Slug == "" {
+			t.Slug = Slugify(t.Name)
+		}
+		t.Slug = strings.ToLower(strings.TrimSpace(t.Slug))
+		if !slugPattern.MatchString(t.Slug) {
+			fe.Add("slug_"+locale, "catalog.SlugInvalid", nil)
+		}
+		in.Texts[locale] = t
+	}
+	known := s.markets()
+	for market, certs := range in.Requirements {
+		if !containsString(known, market) {
+			fe.Add("requirements", "catalog.MarketUnknown", map[string]any{"Market": market})
+		}
+		for i, c := range certs {
+			certs[i] = strings.ToUpper(strings.TrimSpace(c))
+			if !certPattern.MatchString(certs[i]) {
+				fe.Add("requirements", "catalog.CertificationInvalid", map[string]any{"Certification": c})
+			}
+		}
+		in.Requirements[market] = dedupeSorted(certs)
+	}
+}
+
+// CreateCategory adds a category under ParentID (0: a root). Errors: field errors; ErrConflict for a code or
+// slug in use; ErrCategoryNotFound for an unknown parent.
+func (s *Service) CreateCategory(ctx context.Context, in CategoryInput) (int64, error) {
+	var fe httpx.FieldErrors
+	in.Code = strings.TrimSpace(in.Code)
+	if !regexpCategoryCode.MatchString(in.Code) {
+		fe.Add("code", "catalog.CategoryCodeInvalid", nil)
+	}
+	s.validateCategory(&in, &fe)
+	if err := fe.Err(); err != nil {
+		return 0, err
+	}
+	var id int64
+	err := s.write(ctx, func(st store) error {
+		var err error
+		if id, err = st.insertCategory(ctx, in.ParentID, in.Code, in.Position); err != nil {
+			return err
+		}
+		for _, locale := range sortedKeys(in.Texts) {
+			if err := st.upsertCategoryText(ctx, id, locale, in.Texts[locale]); err != nil {
+				return err
+			}
+		}
+		if err := st.setCategoryRequirements(ctx, id, in.Requirements); err != nil {
+			return err
+		}
+		return st.audit(ctx, 0, actor.Label(ctx), "category.create", in)
+	})
+	return id, err
+}
+
+// UpdateCategory replaces a category's texts and certification requirements. Errors: ErrCategoryNotFound;
+// field errors; ErrConflict for a slug in use.
+func (s *Service) UpdateCategory(ctx context.Context, id int64, in CategoryInput) error {
+	snap, err := s.snap(ctx)
+	if err != nil {
+		return err
+	}
+	if snap.categories[id] == nil {
+		return ErrCategoryNotFound
+	}
+	var fe httpx.FieldErrors
+	s.validateCategory(&in, &fe)
+	if err := fe.Err(); err != nil {
+		return err
+	}
+	return s.write(ctx, func(st store) error {
+		if err := st.deleteCategoryTexts(ctx, id); err != nil {
+			return err
+		}
+		for _, locale := range sortedKeys(in.Texts) {
+			if err := st.upsertCategoryText(ctx, id, locale, in.Texts[locale]); err != nil {
+				return err
+			}
+		}
+		if err := st.setCategoryRequirements(ctx, id, in.Requirements); err != nil {
+			return err
+		}
+		return st.audit(ctx, 0, actor.Label(ctx), "category.update", map[string]any{"category": id, "input": in})
+	})
+}
+
+// AuditLog returns the latest changes, of one product (productID > 0) or of all listings.
+func (s *Service) AuditLog(ctx context.Context, productID int64, limit int) ([]AuditEntry, error) {
+	return store{db: s.pool}.auditLog(ctx, productID, limit)
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+func dedupeSorted(list []string) []string {
+	out := []string{}
+	for _, x := range list {
+		if x != "" && !containsString(out, x) {
+			out = append(out, x)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// diff lists the keys whose values changed, as {"key": {"from": old, "to": new}}.
+func diff(before, after map[string]any) map[string]any {
+	out := map[string]any{}
+	for k, a := range after {
+		if fmt.Sprint(before[k]) != fmt.Sprint(a) {
+			out[k] = map[string]any{"from": before[k], "to": a}
+		}
+	}
+	return out
+}
+
+func variantDiff(a, b Variant) map[string]any {
+	out := diff(map[string]any{
+		"sku": a.SKU, "options": a.Options, "base_price": a.BasePrice.String(), "weight_g": a.WeightG,
+		"dimensions": fmt.Sprint(a.LengthMM, "x", a.WidthMM, "x", a.HeightMM), "hs_code": a.HSCode,
+		"origin": a.OriginCountry, "tax_category": a.TaxCategory, "customs_description": a.CustomsDescription,
+	}, map[string]any{
+		"sku": b.SKU, "options": b.Options, "base_price": b.BasePrice.String(), "weight_g": b.WeightG,
+		"dimensions": fmt.Sprint(b.LengthMM, "x", b.WidthMM, "x", b.HeightMM), "hs_code": b.HSCode,
+		"origin": b.OriginCountry, "tax_category": b.TaxCategory, "customs_description": b.CustomsDescription,
+	})
+	out["variant"] = a.ID
+	return out
+}

@@ -1,0 +1,10 @@
+DROP TABLE catalog_audit;
+DROP TABLE catalog_product_certifications;
+DROP TABLE catalog_product_markets;
+DROP TABLE catalog_images;
+DROP TABLE catalog_variants;
+DROP TABLE catalog_product_translations;
+DROP TABLE catalog_products;
+DROP TABLE catalog_category_certifications;
+DROP TABLE catalog_category_translations;
+DROP TABLE catalog_categories;

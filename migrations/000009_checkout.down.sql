@@ -1,0 +1,16 @@
+DROP TABLE checkout_tracking_events;
+DROP TABLE checkout_shipment_lines;
+DROP TABLE checkout_shipments;
+DROP TABLE checkout_stripe_events;
+DROP TRIGGER checkout_refunds_within_capture ON checkout_refunds;
+DROP FUNCTION checkout_refunds_within_capture();
+DROP TABLE checkout_refunds;
+DROP TABLE checkout_payments;
+DROP TABLE checkout_order_events;
+DROP TRIGGER checkout_order_lines_immutable ON checkout_order_lines;
+DROP FUNCTION checkout_order_lines_immutable();
+DROP TABLE checkout_order_lines;
+DROP TABLE checkout_orders;
+DROP SEQUENCE checkout_order_numbers;
+DROP TABLE checkout_drafts;
+DROP TABLE checkout_shipping_rates;
