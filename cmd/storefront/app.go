@@ -105,7 +105,7 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger, pool *pgxp
 	a.router = intl.NewRouter(a.msgs, a.pricing.Regions, cfg.BaseURL.String())
 	accounts := account.NewHandler(a.accounts, cfg.Secure())
 	cartPages := cart.NewHandler(a.carts, a.checkout, cfg.Secure())
-	checkoutPages := checkout.NewHandler(a.checkout, nil)
+	checkoutPages := checkout.NewHandler(a.checkout, a.accounts, nil)
 	storefront := catalogStorefront{pricing: a.pricing, inv: a.inventory}
 	catalogPages := catalog.NewHandler(a.catalog, storefront,
 		importEstimator{lc: a.landedcost, inv: a.inventory, registrations: cfg.Registrations}, a.router)

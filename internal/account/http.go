@@ -134,6 +134,7 @@ func (h *Handler) StoreRoutes(onSignIn SignedIn) chi.Router {
 	r.Post("/signup", httpx.H(h.serveSignUpPost(onSignIn)))
 	r.Post("/signout", httpx.H(h.serveSignOut))
 	r.Get("/", httpx.H(h.serveProfile))
+	r.Post("/addresses/{id}/delete", httpx.H(h.serveDeleteAddress))
 	return r
 }
 
@@ -313,10 +314,45 @@ func (h *Handler) serveProfile(w http.ResponseWriter, r *http.Request) error {
 			{Label: loc.T("account.MemberSince"), Value: loc.Date(u.CreatedAt)},
 		},
 	}
+	p.Links = append(p.Links, ui.Link{Label: loc.T("account.Orders"), URL: loc.Path("/orders")})
 	if u.Staff() {
 		p.Links = append(p.Links, ui.Link{Label: loc.T("account.BackOffice"), URL: "/admin"})
 	}
+	addrs, err := h.svc.Addresses(r.Context(), u.ID)
+	if err != nil {
+		return err
+	}
+	p.AddressesTitle, p.NoAddresses, p.Delete = loc.T("account.Addresses"), loc.T("account.NoAddresses"), loc.T("account.Delete")
+	p.CSRF = httpx.CSRFToken(r.Context())
+	for _, a := range addrs {
+		lines := []string{a.Name, a.Line1}
+		if a.Line2 != "" {
+			lines = append(lines, a.Line2)
+		}
+		lines = append(lines, strings.TrimSpace(a.PostalCode+" "+a.City+" "+a.Region), loc.CountryName(a.Country))
+		p.Addresses = append(p.Addresses, views.AddressRow{Lines: lines,
+			DeleteURL: loc.Path("/account/addresses/" + strconv.FormatInt(a.ID, 10) + "/delete")})
+	}
 	return ui.Render(w, r, http.StatusOK, ui.Head{Title: p.Title, NoIndex: true}, views.Profile(p))
+}
+
+// serveDeleteAddress handles POST /{locale}/account/addresses/{id}/delete.
+func (h *Handler) serveDeleteAddress(w http.ResponseWriter, r *http.Request) error {
+	loc := intl.FromContext(r.Context())
+	u, ok := CurrentUser(r.Context())
+	if !ok {
+		return httpx.Fail(httpx.ErrUnauthenticated, "account.SignInRequired", nil)
+	}
+	id, err := strconv.ParseInt(chi.URLParam(r, "id"), 10, 64)
+	if err != nil {
+		return httpx.ErrNotFound
+	}
+	if err := h.svc.DeleteAddress(r.Context(), u.ID, id); err != nil {
+		return err
+	}
+	httpx.SetFlash(w, "ok", "account.AddressDeleted")
+	http.Redirect(w, r, loc.Path("/account"), http.StatusSeeOther)
+	return nil
 }
 
 // MountAdminAuth adds the back-office sign-in and sign-out, reachable without a role, to the /admin router.

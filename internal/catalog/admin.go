@@ -359,6 +359,7 @@ func (h *AdminHandler) renderEdit(w http.ResponseWriter, r *http.Request, status
 	}
 	add := h.variantForm(loc, base+"/variants", Variant{TaxCategory: "standard", OriginCountry: "CN"}, st, "variant", 0)
 	add.Legend, add.Submit, add.Errors = loc.T("catalog.AddVariant"), loc.T("catalog.AddVariant"), failed("variant", 0)
+	add.Open = true
 	props.Variants.Add = add
 
 	props.Images = views.ImagesSection{Title: loc.T("catalog.Images"), CSRF: csrf, DeleteLabel: loc.T("catalog.Delete"),
@@ -455,7 +456,7 @@ func (h *AdminHandler) variantForm(loc *intl.Locale, action string, v Variant, s
 	for _, t := range TaxCategories {
 		taxes = append(taxes, ui.Option{Value: t, Label: loc.T("catalog.Tax." + t), Selected: t == tax})
 	}
-	return views.VariantForm{Action: action, Submit: loc.T("catalog.Save"),
+	form := views.VariantForm{Action: action, Submit: loc.T("catalog.Save"),
 		Fields: []ui.FieldProps{
 			{Name: "sku", Label: loc.T("catalog.SKU"), Value: val("sku", v.SKU), Required: true},
 			{Name: "options", Label: loc.T("catalog.Options"), Value: val("options", formatOptions(v.Options)), Hint: loc.T("catalog.OptionsHint")},
@@ -468,8 +469,13 @@ func (h *AdminHandler) variantForm(loc *intl.Locale, action string, v Variant, s
 			{Name: "origin_country", Label: loc.T("catalog.Origin"), Value: val("origin_country", v.OriginCountry), Hint: loc.T("catalog.OriginHint")},
 			{Name: "customs_description", Label: loc.T("catalog.CustomsDescription"), Value: val("customs_description", v.CustomsDescription)},
 		},
-		Tax: ui.SelectProps{Name: "tax_category", Label: loc.T("catalog.TaxCategory"), Options: taxes},
+		Tax: ui.SelectProps{ID: fmt.Sprintf("v%d-tax_category", id), Name: "tax_category", Label: loc.T("catalog.TaxCategory"), Options: taxes},
 	}
+	// The page repeats this form per variant: element IDs carry the variant (0 for the new one).
+	for i := range form.Fields {
+		form.Fields[i].ID = fmt.Sprintf("v%d-%s", id, form.Fields[i].Name)
+	}
+	return form
 }
 
 // serveGeneral handles POST /admin/catalog/products/{id}.

@@ -232,13 +232,13 @@ func (h *AdminHandler) render(w http.ResponseWriter, r *http.Request, status int
 			panel.PackURL, panel.Pack = sb+"/pack", loc.T("checkout.MarkPacked")
 		case ShipmentPacked:
 			panel.ShipURL, panel.Ship = sb+"/ship", loc.T("checkout.MarkShipped")
-			panel.CarrierF = ui.FieldProps{Name: "carrier", Label: loc.T("checkout.Carrier"), Value: o.Carrier, Required: true}
-			panel.TrackingF = ui.FieldProps{Name: "tracking", Label: loc.T("checkout.TrackingNumber"), Required: true}
+			panel.CarrierF = ui.FieldProps{ID: fmt.Sprintf("s%d-carrier", sh.ID), Name: "carrier", Label: loc.T("checkout.Carrier"), Value: o.Carrier, Required: true}
+			panel.TrackingF = ui.FieldProps{ID: fmt.Sprintf("s%d-tracking", sh.ID), Name: "tracking", Label: loc.T("checkout.TrackingNumber"), Required: true}
 		case ShipmentShipped:
 			panel.EventURL, panel.AddEvent = sb+"/events", loc.T("checkout.AddEvent")
-			panel.EventF = ui.FieldProps{Name: "status", Label: loc.T("checkout.EventStatus"), Required: true, Hint: loc.T("checkout.EventStatusHint")}
-			panel.LocationF = ui.FieldProps{Name: "location", Label: loc.T("checkout.EventLocation")}
-			panel.DescF = ui.FieldProps{Name: "description", Label: loc.T("checkout.EventDescription")}
+			panel.EventF = ui.FieldProps{ID: fmt.Sprintf("s%d-status", sh.ID), Name: "status", Label: loc.T("checkout.EventStatus"), Required: true, Hint: loc.T("checkout.EventStatusHint")}
+			panel.LocationF = ui.FieldProps{ID: fmt.Sprintf("s%d-location", sh.ID), Name: "location", Label: loc.T("checkout.EventLocation")}
+			panel.DescF = ui.FieldProps{ID: fmt.Sprintf("s%d-description", sh.ID), Name: "description", Label: loc.T("checkout.EventDescription")}
 			panel.DeliverURL, panel.Deliver = sb+"/deliver", loc.T("checkout.MarkDelivered")
 		}
 		p.Shipments = append(p.Shipments, panel)

@@ -7,6 +7,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/shopspring/decimal"
 
+	"storefront/internal/account"
 	"storefront/internal/cart"
 	"storefront/internal/inventory"
 	"storefront/internal/landedcost/engine"
@@ -26,6 +27,12 @@ type Stock interface {
 	CommitReservationTx(ctx context.Context, tx pgx.Tx, ref string) error
 	ReleaseReservationTx(ctx context.Context, tx pgx.Tx, ref, reason string) error
 	Return(ctx context.Context, variantID, warehouseID int64, qty int, ref string) error
+}
+
+// AddressBook is the signed-in shopper's saved addresses (the account module).
+type AddressBook interface {
+	Addresses(ctx context.Context, userID int64) ([]account.Address, error)
+	SaveAddress(ctx context.Context, userID int64, a account.Address) (int64, error)
 }
 
 // LandedCost is what checkout needs of the landed-cost module.

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/go-chi/chi/v5"
@@ -23,14 +24,15 @@ import (
 
 // Handler serves the checkout, payment and order pages.
 type Handler struct {
-	svc *Service
+	svc       *Service
+	addresses AddressBook
 	// returnsLink is where a delivered order's "request a return" leads (the returns module); nil: no link.
 	returnsLink func(o Order, loc *intl.Locale) string
 }
 
 // NewHandler returns the checkout pages; returnsLink may be nil.
-func NewHandler(svc *Service, returnsLink func(o Order, loc *intl.Locale) string) *Handler {
-	return &Handler{svc: svc, returnsLink: returnsLink}
+func NewHandler(svc *Service, addresses AddressBook, returnsLink func(o Order, loc *intl.Locale) string) *Handler {
+	return &Handler{svc: svc, addresses: addresses, returnsLink: returnsLink}
 }
 
 // StoreRoutes mounts the pages under the storefront prefix.
@@ -91,13 +93,48 @@ func (h *Handler) serveAddress(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if !d.Saved {
-		d.Address.Country = v.Shopper.Country
-		if u, ok := account.CurrentUser(r.Context()); ok {
-			d.Email, d.Address.Name = u.Email, u.Name
+	saved, err := h.savedAddresses(r, v)
+	if err != nil {
+		return err
+	}
+	use, _ := strconv.ParseInt(r.URL.Query().Get("use"), 10, 64)
+	if !d.Saved || use != 0 {
+		if !d.Saved {
+			d.Address.Country = v.Shopper.Country
+			if u, ok := account.CurrentUser(r.Context()); ok {
+				d.Email, d.Address.Name = u.Email, u.Name
+			}
+		}
+		// A saved address the shopper picked, or else the one used last.
+		for i, a := range saved {
+			if a.ID == use || (use == 0 && i == 0) {
+				d.Address = Address{Name: a.Name, Line1: a.Line1, Line2: a.Line2, City: a.City, Region: a.Region,
+					PostalCode: a.PostalCode, Country: a.Country}
+				d.Phone = a.Phone
+				break
+			}
 		}
 	}
 	return h.renderAddress(w, r, http.StatusOK, v, d, nil)
+}
+
+// savedAddresses are the signed-in shopper's addresses in countries the market serves.
+func (h *Handler) savedAddresses(r *http.Request, v cart.View) ([]account.Address, error) {
+	u, ok := account.CurrentUser(r.Context())
+	if !ok || h.addresses == nil {
+		return nil, nil
+	}
+	all, err := h.addresses.Addresses(r.Context(), u.ID)
+	if err != nil {
+		return nil, err
+	}
+	var out []account.Address
+	for _, a := range all {
+		if containsString(v.Shopper.Market.Countries, a.Country) {
+			out = append(out, a)
+		}
+	}
+	return out, nil
 }
 
 func (h *Handler) renderAddress(w http.ResponseWriter, r *http.Request, status int, v cart.View, d Draft, errs httpx.FieldErrors) error {
@@ -130,6 +167,20 @@ func (h *Handler) renderAddress(w http.ResponseWriter, r *http.Request, status i
 	}
 	for _, e := range errs {
 		p.Errors = append(p.Errors, loc.Message(e.MessageID, e.Data))
+	}
+	saved, err := h.savedAddresses(r, v)
+	if err != nil {
+		return err
+	}
+	for _, a := range saved {
+		p.Saved = append(p.Saved, ui.Link{Label: strings.Join([]string{a.Name, a.Line1, a.PostalCode + " " + a.City}, ", "),
+			URL: loc.Path("/checkout") + "?use=" + strconv.FormatInt(a.ID, 10)})
+	}
+	if len(saved) > 0 {
+		p.SavedTitle = loc.T("checkout.SavedAddresses")
+	}
+	if _, ok := account.CurrentUser(ctx); ok {
+		p.Remember = loc.T("checkout.RememberAddress")
 	}
 	if f.Regions != nil {
 		opts := []ui.Option{{Value: "", Label: loc.T("checkout.Choose")}}
@@ -184,6 +235,18 @@ func (h *Handler) serveAddressPost(w http.ResponseWriter, r *http.Request) error
 			return h.renderAddress(w, r, http.StatusUnprocessableEntity, v, d, fe)
 		}
 		return err
+	}
+	if u, ok := account.CurrentUser(r.Context()); ok && h.addresses != nil && r.PostFormValue("remember") != "" {
+		// Saved as validated and normalized by the draft.
+		saved, err := h.svc.Draft(r.Context(), v.ID)
+		if err != nil {
+			return err
+		}
+		a := saved.Address
+		if _, err := h.addresses.SaveAddress(r.Context(), u.ID, account.Address{Name: a.Name, Line1: a.Line1, Line2: a.Line2,
+			City: a.City, Region: a.Region, PostalCode: a.PostalCode, Country: a.Country, Phone: saved.Phone}); err != nil {
+			return err
+		}
 	}
 	http.Redirect(w, r, intl.FromContext(r.Context()).Path("/checkout/review"), http.StatusSeeOther)
 	return nil

@@ -15,3 +15,11 @@ func fieldType(t string) string {
 func statusText(status int) string {
 	return strconv.Itoa(status) + " " + http.StatusText(status)
 }
+
+// fieldID is an input's element ID: the explicit one, or "f-" + its name.
+func fieldID(id, name string) string {
+	if id != "" {
+		return id
+	}
+	return "f-" + name
+}
