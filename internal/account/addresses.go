@@ -89,4 +89,3 @@ func (s store) deleteAddress(ctx context.Context, userID, id int64) error {
 	}
 	return err
 }
-
