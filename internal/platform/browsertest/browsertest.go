@@ -204,7 +204,10 @@ var unsafeName = regexp.MustCompile(`[^A-Za-z0-9._-]+`)
 // Screenshot saves a full-page PNG named after the test and label, and returns its path.
 func (b *Browser) Screenshot(label string) string {
 	var png []byte
-	if err := chromedp.Run(b.ctx, chromedp.FullScreenshot(&png, 100)); err != nil {
+	// Bounded like every other step: a stuck renderer must fail the test, not hang it until the global timeout.
+	ctx, cancel := context.WithTimeout(b.ctx, 20*time.Second)
+	defer cancel()
+	if err := chromedp.Run(ctx, chromedp.FullScreenshot(&png, 100)); err != nil {
 		return fmt.Sprintf("(no screenshot: %v)", err)
 	}
 	dir := ArtifactsDir()
