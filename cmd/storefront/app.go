@@ -24,6 +24,7 @@ import (
 	"storefront/internal/platform/mail"
 	"storefront/internal/platform/postgres"
 	"storefront/internal/pricing"
+	"storefront/internal/returns"
 	"storefront/internal/site"
 	"storefront/locales"
 	"storefront/web"
@@ -45,6 +46,7 @@ type app struct {
 	catalog    *catalog.Service
 	carts      *cart.Service
 	checkout   *checkout.Service
+	returns    *returns.Service
 	outbox     *mail.Outbox
 	site       *site.Site
 	handler    http.Handler
@@ -96,6 +98,10 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger, pool *pgxp
 		LinkKey: cfg.SessionKey, BaseURL: cfg.BaseURL.String()}); err != nil {
 		return nil, err
 	}
+	if a.returns, err = returns.NewService(returns.Config{Pool: pool, Log: log, Orders: a.checkout, Stock: a.inventory,
+		Markets: a.pricing, Blobs: blobs, Instructions: returnInstructions}); err != nil {
+		return nil, err
+	}
 	if a.outbox, err = mail.NewOutbox(pool, log, cfg.SMTPURL, cfg.MailFrom); err != nil {
 		return nil, err
 	}
@@ -105,7 +111,8 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger, pool *pgxp
 	a.router = intl.NewRouter(a.msgs, a.pricing.Regions, cfg.BaseURL.String())
 	accounts := account.NewHandler(a.accounts, cfg.Secure())
 	cartPages := cart.NewHandler(a.carts, a.checkout, cfg.Secure())
-	checkoutPages := checkout.NewHandler(a.checkout, a.accounts, nil)
+	returnPages := returns.NewHandler(a.returns)
+	checkoutPages := checkout.NewHandler(a.checkout, a.accounts, returnPages.ReturnLink)
 	storefront := catalogStorefront{pricing: a.pricing, inv: a.inventory}
 	catalogPages := catalog.NewHandler(a.catalog, storefront,
 		importEstimator{lc: a.landedcost, inv: a.inventory, registrations: cfg.Registrations}, a.router)
@@ -113,9 +120,14 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger, pool *pgxp
 	merchants := []account.Role{account.RoleMerchant, account.RoleAdmin}
 	staff := []account.Role{account.RoleMerchant, account.RoleOps, account.RoleAdmin}
 	operations := []account.Role{account.RoleOps, account.RoleAdmin}
+	returnsAdmin := returns.NewAdminHandler(a.returns)
 	sections := []site.Section{
 		{Path: "/orders", TitleID: "site.SectionOrders", HintID: "site.SectionOrdersHint", Roles: operations,
 			Routes: checkout.NewAdminHandler(a.checkout).Routes()},
+		{Path: "/returns", TitleID: "returns.SectionTitle", HintID: "returns.SectionHint", Roles: operations,
+			Routes: returnsAdmin.Routes()},
+		{Path: "/return-reasons", TitleID: "returns.ReportSectionTitle", HintID: "returns.ReportSectionHint",
+			Roles: staff, Routes: returnsAdmin.ReportRoutes()},
 		{Path: "/catalog", TitleID: "site.SectionCatalog", HintID: "site.SectionCatalogHint", Roles: merchants,
 			Routes: catalog.NewAdminHandler(a.catalog, a.msgs, catalogStock{inv: a.inventory}, "/en-us").Routes()},
 		{Path: "/inventory", TitleID: "inventory.SectionTitle", HintID: "inventory.SectionHint", Roles: staff,
@@ -133,9 +145,18 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger, pool *pgxp
 		Sections: sections, Nav: catalogPages.Nav, CartCount: cartPages.Count}); err != nil {
 		return nil, err
 	}
-	a.handler = a.routes(accounts, catalogPages, cartPages, checkoutPages)
+	a.handler = a.routes(accounts, catalogPages, cartPages, checkoutPages, returnPages)
 	return a, nil
 }
+
+// returnInstructions pre-fill what ops send a shopper whose return is approved; ops can edit them per return.
+const returnInstructions = `Borderless Goods Returns
+Unit 4, Logistikpark 12
+04435 Schkeuditz
+Germany
+
+Pack the items securely with everything they came with, write the return number (RMA) on the outside of the
+parcel and send it with a tracked service. Keep the receipt until your refund has arrived.`
 
 func (a *app) marketCodes() []string {
 	var codes []string
@@ -146,7 +167,8 @@ func (a *app) marketCodes() []string {
 }
 
 // routes is the whole URL space of the shop.
-func (a *app) routes(accounts *account.Handler, catalogPages *catalog.Handler, cartPages *cart.Handler, checkoutPages *checkout.Handler) http.Handler {
+func (a *app) routes(accounts *account.Handler, catalogPages *catalog.Handler, cartPages *cart.Handler,
+	checkoutPages *checkout.Handler, returnPages *returns.Handler) http.Handler {
 	r := chi.NewRouter()
 	r.Use(httpx.WithRequestID, httpx.AccessLog(a.log), httpx.WithErrorRenderer(a.site), httpx.Recover,
 		httpx.SecurityHeaders(a.cfg.Secure()), httpx.LimitBody(32<<20))
@@ -169,6 +191,7 @@ func (a *app) routes(accounts *account.Handler, catalogPages *catalog.Handler, c
 			catalogPages.StoreRoutes(r)
 			cartPages.Routes(r)
 			checkoutPages.StoreRoutes(r)
+			returnPages.StoreRoutes(r)
 			// Signing in merges the guest's cart into the account's.
 			r.Mount("/account", accounts.StoreRoutes(func(w http.ResponseWriter, r *http.Request, u account.User) {
 				cartPages.SignedIn(w, r, u.ID)
