@@ -37,6 +37,13 @@ func TestRunQuoteErrors(t *testing.T) {
 			`destination.country: no landed-cost rules for "DE" on 2019-06-01`},
 		{"unknown currency", request(t, `{"destination":{"country":"DE"},"currency":"ABC","merchant_currency":"EUR"}`, good()),
 			`currency: unknown currency "ABC"`},
+		// money.IsCurrency accepts "", so an absent merchant_currency used to be quoted as if it were the quote
+		// currency.
+		{"missing merchant currency", request(t, `{"destination":{"country":"DE"},"currency":"EUR"}`, good()),
+			"merchant_currency: required"},
+		{"empty merchant currency", request(t, `{"destination":{"country":"DE"},"currency":"EUR","merchant_currency":""}`, good()),
+			"merchant_currency: required"},
+		{"missing currency", request(t, `{"destination":{"country":"DE"},"merchant_currency":"EUR"}`, good()), "currency: required"},
 		{"hs code", request(t, ok, with("hs_code", "6109")), "lines[0].hs_code: must be 6 to 10 digits"},
 		{"hs letters", request(t, ok, with("hs_code", "61091A")), "lines[0].hs_code: must be 6 to 10 digits"},
 		{"quantity", request(t, ok, with("quantity", 1.5)), "lines[0].quantity: must be a JSON integer"},
@@ -86,6 +93,12 @@ func TestRunQuoteTolerance(t *testing.T) {
 	got := runJSON(t, snap(t), req)
 	if got["duty_unknown"] != true || got["tax"] != "40.00" {
 		t.Errorf("got %s", compact(got))
+	}
+	// Currency codes are normalised like country codes.
+	got = runJSON(t, snap(t), bytes.Replace(bytes.Replace(req, []byte(`"currency":"GBP"`), []byte(`"currency":"gbp"`), 1),
+		[]byte(`"merchant_currency":"GBP"`), []byte(`"merchant_currency":" gbp "`), 1))
+	if got["currency"] != "GBP" || got["tax"] != "40.00" {
+		t.Errorf("lower-case currencies: got %s", compact(got))
 	}
 }
 

@@ -8,13 +8,17 @@ import (
 
 // quoter holds the working state of one quote.
 type quoter struct {
-	s        *Snapshot
-	req      *Request
-	cfg      *config
-	d        day
-	minor    decimal.Decimal
-	domestic bool
-	ddp      bool
+	s     *Snapshot
+	req   *Request
+	sc    *quoteScratch
+	cfg   *config
+	d     day
+	minor decimal.Decimal
+	// minorCoef and fxCoef are minor and the fx rate split for the integer fast path, once per quote.
+	minorCoef, fxCoef coef
+	denCoef           coef // den split, set once den is known
+	domestic          bool
+	ddp               bool
 
 	lines     []lineCalc
 	goods     decimal.Decimal
@@ -67,7 +71,8 @@ type lineCalc struct {
 // prepare validates the request, resolves the rules in force and converts every amount.
 func (q *quoter) prepare() error {
 	// validate normalises codes in place; work on a copy so the caller's lines stay as they were.
-	q.req.Lines = append([]Line(nil), q.req.Lines...)
+	q.sc.lines = append(q.sc.lines[:0], q.req.Lines...)
+	q.req.Lines = q.sc.lines
 	if err := q.validate(); err != nil {
 		return err
 	}
@@ -85,17 +90,19 @@ func (q *quoter) prepare() error {
 		return reqErr("currency", "unknown currency %q", r.Currency)
 	}
 	q.minor = minorUnit(places)
+	q.minorCoef, q.fxCoef = coefOf(q.minor), coefOf(r.FXRate)
 	q.ddp = r.Incoterm == "DDP"
 	q.domestic = q.s.territoryAt(r.ShipFrom, q.d) == q.cfg.territory
 
 	q.places = places
 	q.labels = q.labelBuf[:0]
-	q.charges = make([]Charge, 0, 8)
+	q.charges = make([]Charge, 0, 4)
 	n := len(r.Lines)
-	q.lines = make([]lineCalc, n)
-	scratch := make([]decimal.Decimal, 3*n)
+	q.sc.size(n)
+	q.lines = q.sc.calc
+	scratch := q.sc.dec
 	q.weights, q.amounts, q.rem = scratch[:n:n], scratch[n:2*n:2*n], scratch[2*n:]
-	q.scratch = make([]uint64, 3*n)
+	q.scratch = q.sc.u64
 	for i := range r.Lines {
 		l := &r.Lines[i]
 		lc := &q.lines[i]
@@ -106,15 +113,16 @@ func (q *quoter) prepare() error {
 	}
 	q.goods = sumOf(n, func(i int) decimal.Decimal { return q.lines[i].v })
 	q.ship, q.ins = q.convert(r.Shipping), q.convert(r.Insurance)
-	q.transport = q.ship.Add(q.ins)
-	q.cif = q.goods.Add(q.transport)
+	q.transport = add(q.ship, q.ins)
+	q.cif = add(q.goods, q.transport)
 	// Shipping and insurance follow line value (RULES.md §1 convention 4), so a line's CIF value is
 	// v + T·v/G = v·(G + T)/G; an order of free lines splits them equally.
 	q.den = q.goods
+	cifCoef := coefOf(q.cif)
 	for i := range q.lines {
 		lc := &q.lines[i]
 		lc.w = lc.v
-		lc.cifNum = mulAdd(decimal.Zero, lc.v, q.cif)
+		lc.cifNum = mulBy(lc.v, q.cif, cifCoef)
 	}
 	if q.goods.IsZero() {
 		q.den = decimal.New(int64(n), 0)
@@ -122,6 +130,7 @@ func (q *quoter) prepare() error {
 			q.lines[i].w, q.lines[i].cifNum = one, q.transport
 		}
 	}
+	q.denCoef = coefOf(q.den)
 	cif := q.cfg.market.Valuation == "CIF"
 	q.factor = one
 	if r.PersonalUse && q.cfg.personalUse != nil {
@@ -150,7 +159,7 @@ func (q *quoter) convert(d decimal.Decimal) decimal.Decimal {
 
 // convertQty converts unit price × quantity.
 func (q *quoter) convertQty(price decimal.Decimal, qty int) decimal.Decimal {
-	if r, ok := roundScaledFast(price, uint64(qty), q.req.FXRate, one, q.minor, money.HalfUp); ok {
+	if r, ok := roundScaledCoef(coefOf(price), uint64(qty), q.fxCoef, oneCoef, q.minorCoef, money.HalfUp); ok {
 		return r
 	}
 	if qty != 1 {

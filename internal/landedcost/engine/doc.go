@@ -4,7 +4,8 @@
 //
 // The engine is pure: a Snapshot is built once from rule rows (package rulesdata, or the same rows read back
 // from the database) and quoting reads only the snapshot and the request. There is no I/O, no clock and no
-// mutable global state; money is exact decimal (shopspring/decimal), never binary floating point, and ISO 4217
+// mutable global state (a sync.Pool recycles emptied working buffers between quotes; nothing survives from one
+// quote to the next); money is exact decimal (shopspring/decimal), never binary floating point, and ISO 4217
 // minor units come from package money.
 //
 //	s, err := engine.Embedded()            // or NewSnapshot(rules, tariff, version)

@@ -54,7 +54,7 @@ func (q *quoter) duty() error {
 			continue
 		}
 		lc.adValorem = true
-		lc.dutyNum = mulAdd(decimal.Zero, lc.line.DutyRate.Decimal, lc.cvNum)
+		lc.dutyNum = mul(lc.line.DutyRate.Decimal, lc.cvNum)
 	}
 	if err := q.flatAmounts(); err != nil {
 		return err
@@ -140,7 +140,7 @@ func (q *quoter) flatAmounts() error {
 		q.spread(amount, group, func(lc *lineCalc) decimal.Decimal { return lc.v }, func(lc *lineCalc, d decimal.Decimal) { lc.duty = d })
 		total = total.Add(amount)
 	}
-	q.dutyTotal = q.dutyTotal.Add(total)
+	q.dutyTotal = add(q.dutyTotal, total)
 	name := f.Label
 	if name == "" {
 		name = f.Name
@@ -156,7 +156,7 @@ func (q *quoter) flatAmounts() error {
 // line: US, JP) and allocates the consignment amount back to lines by largest remainder.
 func (q *quoter) adValoremAmounts() {
 	dutyR, _, _ := q.rounders(scopeBorder)
-	group := make([]int, 0, len(q.lines))
+	group := q.sc.idx[:0]
 	for i := range q.lines {
 		if q.lines[i].adValorem {
 			group = append(group, i)
@@ -176,7 +176,7 @@ func (q *quoter) adValoremAmounts() {
 		total = dutyR.round(sumOf(len(group), func(i int) decimal.Decimal { return q.lines[group[i]].dutyNum }), q.den)
 		q.spread(total, group, func(lc *lineCalc) decimal.Decimal { return lc.dutyNum }, func(lc *lineCalc, d decimal.Decimal) { lc.duty = d })
 	}
-	q.dutyTotal = q.dutyTotal.Add(total)
+	q.dutyTotal = add(q.dutyTotal, total)
 	q.dutyCharge("customs duty", "", total, decimal.NullDecimal{})
 }
 

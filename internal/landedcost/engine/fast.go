@@ -22,12 +22,17 @@ var pow10u = func() (p [20]uint64) {
 	return p
 }()
 
-// small returns a non-negative d as c·10^e with c < 10^18, without allocating.
+// small returns a non-negative d as c·10^e with c < 10^18, without allocating. A coefficient of at most 18
+// digits fits an int64, so CoefficientInt64 is exact and its sign is d's.
 func small(d decimal.Decimal) (c uint64, e int32, ok bool) {
-	if d.Sign() < 0 || d.NumDigits() > 18 {
+	if d.NumDigits() > 18 {
 		return 0, 0, false
 	}
-	return uint64(d.CoefficientInt64()), d.Exponent(), true
+	v := d.CoefficientInt64()
+	if v < 0 {
+		return 0, 0, false
+	}
+	return uint64(v), d.Exponent(), true
 }
 
 // mulPow10 returns c·10^k if it fits in 63 bits.
@@ -53,11 +58,30 @@ func roundProductFast(x, y, den, unit decimal.Decimal, mode money.RoundingMode) 
 
 // roundScaledFast is roundProductFast for x·m·y/den with a positive integer multiplier m (a quantity).
 func roundScaledFast(x decimal.Decimal, m uint64, y, den, unit decimal.Decimal, mode money.RoundingMode) (decimal.Decimal, bool) {
-	xc, xe, ok1 := small(x)
-	yc, ye, ok2 := small(y)
-	dc, de, ok3 := small(den)
-	uc, ue, ok4 := small(unit)
-	if !ok1 || !ok2 || !ok3 || !ok4 || dc == 0 || uc == 0 {
+	return roundScaledCoef(coefOf(x), m, coefOf(y), coefOf(den), coefOf(unit), mode)
+}
+
+// coef is a decimal split by small, for operands a quote reuses many times (fx rate, minor unit).
+type coef struct {
+	c  uint64
+	e  int32
+	ok bool
+}
+
+func coefOf(d decimal.Decimal) coef {
+	c, e, ok := small(d)
+	return coef{c, e, ok}
+}
+
+var oneCoef = coefOf(one)
+
+// roundScaledCoef is roundScaledFast on operands already split.
+func roundScaledCoef(x coef, m uint64, y, den, unit coef, mode money.RoundingMode) (decimal.Decimal, bool) {
+	xc, xe := x.c, x.e
+	yc, ye := y.c, y.e
+	dc, de := den.c, den.e
+	uc, ue := unit.c, unit.e
+	if !x.ok || !y.ok || !den.ok || !unit.ok || dc == 0 || uc == 0 {
 		return decimal.Decimal{}, false
 	}
 	if m != 1 {
@@ -242,6 +266,18 @@ func minorUnit(places int32) decimal.Decimal {
 	return decimal.New(1, -places)
 }
 
+// add returns a + b (non-negative values) without allocating when either is zero, else on integer coefficients
+// when they fit.
+func add(a, b decimal.Decimal) decimal.Decimal {
+	switch {
+	case b.IsZero():
+		return a
+	case a.IsZero():
+		return b
+	}
+	return mulAdd(a, b, one)
+}
+
 // mulAdd returns a + b·c (non-negative values), on integer coefficients when they fit.
 func mulAdd(a, b, c decimal.Decimal) decimal.Decimal {
 	if r, ok := mulAddFast(a, b, c); ok {
@@ -251,10 +287,41 @@ func mulAdd(a, b, c decimal.Decimal) decimal.Decimal {
 }
 
 func mulAddFast(a, b, c decimal.Decimal) (decimal.Decimal, bool) {
-	ac, ae, ok1 := small(a)
-	bc, be, ok2 := small(b)
-	cc, ce, ok3 := small(c)
-	if !ok1 || !ok2 || !ok3 {
+	return mulAddCoef(coefOf(a), coefOf(b), coefOf(c))
+}
+
+var zeroCoef = coef{ok: true}
+
+// mulBy returns b·c (non-negative) with c already split into cc.
+func mulBy(b, c decimal.Decimal, cc coef) decimal.Decimal {
+	if r, ok := mulAddCoef(zeroCoef, coefOf(b), cc); ok {
+		return r
+	}
+	return b.Mul(c)
+}
+
+// mul returns b·c (non-negative values), on integer coefficients when they fit.
+func mul(b, c decimal.Decimal) decimal.Decimal {
+	if r, ok := mulAddCoef(zeroCoef, coefOf(b), coefOf(c)); ok {
+		return r
+	}
+	return b.Mul(c)
+}
+
+// mulAddBy returns a + b·c (non-negative) with c already split into cc.
+func mulAddBy(a, b, c decimal.Decimal, cc coef) decimal.Decimal {
+	if r, ok := mulAddCoef(coefOf(a), coefOf(b), cc); ok {
+		return r
+	}
+	return a.Add(b.Mul(c))
+}
+
+// mulAddCoef is mulAddFast on operands already split.
+func mulAddCoef(a, b, c coef) (decimal.Decimal, bool) {
+	ac, ae := a.c, a.e
+	bc, be := b.c, b.e
+	cc, ce := c.c, c.e
+	if !a.ok || !b.ok || !c.ok {
 		return decimal.Decimal{}, false
 	}
 	hi, p := bits.Mul64(bc, cc)

@@ -17,10 +17,10 @@ func (q *quoter) applyMinCollect() error {
 		duty, tax := contains(mc.AppliesTo, effectDuty), contains(mc.AppliesTo, effectTax)
 		sum := decimal.Zero
 		if duty {
-			sum = sum.Add(q.dutyTotal)
+			sum = add(sum, q.dutyTotal)
 		}
 		if tax {
-			sum = sum.Add(q.borderTax)
+			sum = add(sum, q.borderTax)
 		}
 		if sum.IsZero() {
 			continue
@@ -94,10 +94,10 @@ func (q *quoter) applyFees() error {
 			c.Rate = decimal.NewNullDecimal(*f.Rate)
 		}
 		if f.BorneBy == borneSeller {
-			q.sellerFees = q.sellerFees.Add(amount)
+			q.sellerFees = add(q.sellerFees, amount)
 			c.Due = dueCheckout
 		} else {
-			q.fees = q.fees.Add(amount)
+			q.fees = add(q.fees, amount)
 		}
 		q.addCharge(c)
 	}
@@ -191,7 +191,7 @@ func (q *quoter) result() Quote {
 	r := q.req
 	out := Quote{
 		Currency: r.Currency, Goods: q.goods, Shipping: q.ship, Insurance: q.ins,
-		Tax: q.sellerTax.Add(q.borderTax), Fees: q.fees, SellerFees: q.sellerFees,
+		Tax: add(q.sellerTax, q.borderTax), Fees: q.fees, SellerFees: q.sellerFees,
 		RulesVersion: q.s.version, DutyUnknown: len(q.unknown) > 0, DutyUnknownLines: q.unknown,
 		Charges: q.charges, Lines: make([]QuoteLine, len(q.lines)),
 	}
@@ -206,12 +206,13 @@ func (q *quoter) result() Quote {
 			out.Lines[i].Duty = decimal.Zero
 		}
 	}
-	atCheckout := q.goods.Add(q.transport)
-	out.Total = atCheckout.Add(out.Duty).Add(out.Tax).Add(out.Fees)
+	atCheckout := q.cif // goods + shipping + insurance
+	parts := [4]decimal.Decimal{atCheckout, out.Duty, out.Tax, out.Fees}
+	out.Total = sumOf(len(parts), func(i int) decimal.Decimal { return parts[i] })
 	if q.ddp {
 		out.DueAtCheckout, out.DueOnDelivery = out.Total, decimal.Zero
 	} else {
-		out.DueAtCheckout = atCheckout.Add(q.sellerTax)
+		out.DueAtCheckout = add(atCheckout, q.sellerTax)
 		out.DueOnDelivery = out.Total.Sub(out.DueAtCheckout)
 	}
 	if len(q.labels) == 0 {

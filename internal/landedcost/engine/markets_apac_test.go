@@ -162,3 +162,76 @@ func TestSingapore(t *testing.T) {
 	// 2022: 7% import relief era, no OVR yet: within SGD 400 nothing is collected even for a registered seller.
 	expect(t, sg("2022-06-01", "air", "courier", `["SG_OVR"]`, "325.00"), `{"tax":"0.00"}`)
 }
+
+// TestAPACSampleGaps covers the hidden cases README.md names for Australia (C25), New Zealand (C27), Japan (C30),
+// Korea (C39) and Singapore (C37) with inputs the existing tests do not use. Worked by hand.
+func TestAPACSampleGaps(t *testing.T) {
+	// C25 priced in USD with insurance: customs value (FOB) 800 × 1.5 = 1,200; duty 5% = 60.00; VoTI = 1,200 + 60
+	// + transport 135 + insurance 15 = 1,410; GST 141.00. Import processing charge 50 plus biosecurity 45 by air
+	// (also when transport_mode is absent, and for land), 66 by sea.
+	for _, m := range []struct{ mode, fees, total string }{
+		{``, "95.00", "1646.00"}, {`,"transport_mode":"air"`, "95.00", "1646.00"},
+		{`,"transport_mode":"land"`, "95.00", "1646.00"}, {`,"transport_mode":"sea"`, "116.00", "1667.00"},
+	} {
+		expect(t, request(t, `{"destination":{"country":"AU"},"currency":"AUD","merchant_currency":"USD","fx_rate":"1.5",
+			"registrations":["AU_GST"],"shipping":"90.00","insurance":"10.00"`+m.mode+`}`, line("1", "851830", "CN", "800.00", 1, "0.05", "standard")),
+			`{"goods":"1200.00","shipping":"135.00","insurance":"15.00","duty":"60.00","tax":"141.00","fees":"`+m.fees+`",
+			"total":"`+m.total+`","regime":"AU_IMPORT"}`)
+	}
+	// Above AUD 1,000 under DAP with a GST-free line: duty 5% × 700 = 35.00 (biscuits at 0%); GST 10% × (700 + 35 +
+	// 33 × 700 / 1,100.55) = 75.5989… → 75.60 on the taxable line only; fees 95. On delivery 35 + 75.60 + 95.
+	expect(t, request(t, `{"destination":{"country":"AU"},"currency":"AUD","merchant_currency":"AUD","incoterm":"DAP","shipping":"33.00"}`,
+		line("a", "851830", "CN", "700.00", 1, "0.05", "standard"), line("b", "190590", "CN", "400.55", 1, "0", "zero")),
+		`{"duty":"35.00","tax":"75.60","fees":"95.00","due_at_checkout":"1133.55","due_on_delivery":"205.60",
+		"lines":[{"id":"a","duty":"35.00","tax":"75.60"},{"id":"b","duty":"0.00","tax":"0.00"}]}`)
+
+	// C27 with shipping: 15% × (20.00 + 3.10) = 3.465, exactly half a cent: s 19O disregards it → 3.46 (HALF_UP
+	// would give 3.47).
+	expect(t, request(t, `{"destination":{"country":"NZ"},"currency":"NZD","merchant_currency":"NZD","registrations":["NZ_GST"],
+		"shipping":"3.10"}`, line("1", "620140", "CN", "20.00", 1, "0", "standard")), `{"tax":"3.46","total":"26.56","regime":"NZ_LVG"}`)
+	// The border GST above NZD 1,000 rounds the same way: duty 10% × 1,000.10 = 100.01; GST 15% × (1,000.10 +
+	// 100.01 + 49.99) = 172.515 → 172.51.
+	expect(t, request(t, `{"destination":{"country":"NZ"},"currency":"NZD","merchant_currency":"NZD","registrations":["NZ_GST"],
+		"incoterm":"DAP","shipping":"49.99"}`, line("1", "620140", "CN", "1000.10", 1, "0.10", "standard")),
+		`{"duty":"100.01","tax":"172.51","due_on_delivery":"272.52","regime":"NZ_IMPORT"}`)
+
+	// C30: a toy at the simplified-tariff rate 3%, USD 180 + 15 freight at 150: CIF 27,000 + 2,250 = 29,250 >
+	// 10,000. Duty 877.5 → 800 (JPY 100); base 30,050 → 30,000 (JPY 1,000); national 7.8% = 2,340 → 2,300; local
+	// 2,300 × 22/78 = 648.7 → 648 → 600; consumption tax 2,900.
+	got := expect(t, request(t, `{"destination":{"country":"JP"},"currency":"JPY","merchant_currency":"USD","fx_rate":"150.00",
+		"shipping":"15.00"}`, line("1", "950300", "CN", "180.00", 1, "0.03", "standard")),
+		`{"goods":"27000","shipping":"2250","duty":"800","tax":"2900","total":"32950"}`)
+	checkCharges(t, got, map[string]string{"JP national consumption tax": "2300", "JP local consumption tax": "600"})
+	// Reduced 8% (6.24% national): food 30,000 at 10% → duty 3,000; base 33,000; national 2,059.2 → 2,000; local
+	// 564.1 → 564 → 500.
+	got = expect(t, request(t, `{"destination":{"country":"JP"},"ship_from":"US","currency":"JPY","merchant_currency":"USD","fx_rate":"150.00"}`,
+		line("1", "170490", "US", "200.00", 1, "0.10", "reduced")), `{"duty":"3000","tax":"2500"}`)
+	checkCharges(t, got, map[string]string{"JP national consumption tax": "2000", "JP local consumption tax": "500"})
+
+	// C39 under DAP: list goods from the US above USD 200: CIF 350,000 + 35,000 = 385,000; duty 13% = 50,050; VAT
+	// 10% × 435,050 = 43,505 → 43,500 (10-won truncation); both on delivery.
+	kr := func(shipFrom, extra string, l map[string]any) []byte {
+		return request(t, `{"destination":{"country":"KR"},"ship_from":"`+shipFrom+`","currency":"KRW","merchant_currency":"USD",
+			"fx_rate":"1400","incoterm":"DAP"`+extra+`}`, l)
+	}
+	sneakers := line("1", "640411", "US", "250.00", 1, "0.13", "standard")
+	sneakers["kr_clearance"] = "list"
+	expect(t, kr("US", `,"shipping":"25.00"`, sneakers), `{"duty":"50050","tax":"43500","due_at_checkout":"385000","due_on_delivery":"93550"}`)
+	// USD 200 exactly is "이하" (inclusive) for list goods from the US: 280,000 ≤ 280,000.
+	expect(t, kr("US", `,"shipping":"25.00"`, line("1", "640411", "US", "200.00", 1, "0.13", "standard")), `{"duty":"0","tax":"0"}`)
+	// General-clearance food (HS 21) from the US keeps USD 150: 224,000 + 14,000 = 238,000; duty 8% = 19,040; VAT
+	// 25,704 → 25,700.
+	expect(t, kr("US", `,"shipping":"10.00"`, line("1", "210690", "US", "160.00", 1, "0.08", "standard")), `{"duty":"19040","tax":"25700"}`)
+
+	// C37: by sea or land there is no LVG relief or OVR: import GST 9% × (325 + 26) = 31.59, on delivery under DAP,
+	// at checkout under DDP.
+	for _, mode := range []string{"sea", "land"} {
+		sg := func(incoterm string) []byte {
+			return request(t, `{"destination":{"country":"SG"},"currency":"SGD","merchant_currency":"USD","fx_rate":"1.3000",
+				"registrations":["SG_OVR"],"shipping":"20.00","transport_mode":"`+mode+`","incoterm":"`+incoterm+`"}`,
+				line("1", "851830", "CN", "250.00", 1, "0", "standard"))
+		}
+		expect(t, sg("DAP"), `{"duty":"0.00","tax":"31.59","due_at_checkout":"351.00","due_on_delivery":"31.59","regime":"SG_IMPORT"}`)
+		expect(t, sg("DDP"), `{"tax":"31.59","total":"382.59","due_at_checkout":"382.59","regime":"SG_IMPORT"}`)
+	}
+}

@@ -165,3 +165,83 @@ func TestEUDomesticAndNonEuroCurrency(t *testing.T) {
 		"threshold_fx":{"EUR":"11.00"}}`, line("1", "610910", "CN", "14.00", 1, "0.12", "standard")),
 		`{"goods":"140.00","duty":"33.00","tax":"43.25"}`)
 }
+
+// TestEUSampleGaps covers the hidden cases README.md names for the EU (C03, C06, C09-C12) and the rules around
+// them that the shipped cases leave out. Every figure is worked by hand below.
+func TestEUSampleGaps(t *testing.T) {
+	eur := func(country, extra string) string {
+		return `{"destination":{"country":"` + country + `"},"currency":"EUR","merchant_currency":"EUR"` + extra + `}`
+	}
+	shirt := line("1", "620520", "CN", "150.00", 1, "0.12", "standard")
+
+	// C03: C01 after 2026-07-01. The EUR 3 duty is recharged under DDP and enters the IOSS base (Art. 78(a)):
+	// 19% × (150 + 6.90 + 3) = 30.381 → 30.38; total 150 + 6.90 + 3 + 30.38 = 190.28, all at checkout.
+	expect(t, request(t, eur("DE", `,"as_of":"2026-07-15","registrations":["EU_IOSS"],"shipping":"6.90"`), shirt),
+		`{"duty":"3.00","tax":"30.38","fees":"0.00","total":"190.28","due_at_checkout":"190.28","due_on_delivery":"0.00",
+		"lines":[{"id":"1","duty":"3.00","tax":"30.38"}]}`)
+	// C03 variant: the seller absorbs the EUR 3, so it is in neither the base nor the total: 19% × 156.90 =
+	// 29.811 → 29.81, total 186.71 (C01's figures).
+	expect(t, request(t, eur("DE", `,"as_of":"2026-07-15","registrations":["EU_IOSS"],"shipping":"6.90","seller_absorbs_duty":true`), shirt),
+		`{"duty":"0.00","tax":"29.81","total":"186.71","lines":[{"id":"1","duty":"0.00","tax":"29.81"}]}`)
+
+	// C02's consignment after 2026-07-01: coat 620240 and T-shirt 610910 are two items, EUR 6. IOSS base
+	// 140 + 15 + 6 = 161 × 20% = 32.20. Lines: coat 120 + 15·120/140 + 3 = 135.857… × 20% = 27.1714…; T-shirt
+	// 20 + 15·20/140 + 3 = 25.142… × 20% = 5.0285…; 3,220 cents → 2,717 + 502, the last cent to the larger
+	// remainder (T-shirt .857 against .143): 27.17 / 5.03. The FR small-parcel tax (2 × EUR 2) is the seller's.
+	expect(t, request(t, eur("FR", `,"as_of":"2026-08-01","registrations":["EU_IOSS"],"shipping":"15.00"`),
+		line("1", "620240", "CN", "120.00", 1, "0.12", "standard"), line("2", "610910", "CN", "20.00", 1, "0.12", "standard")),
+		`{"duty":"6.00","tax":"32.20","fees":"0.00","total":"193.20","seller_borne":{"duty":"0.00","fees":"4.00"},
+		"lines":[{"id":"1","duty":"3.00","tax":"27.17"},{"id":"2","duty":"3.00","tax":"5.03"}]}`)
+
+	// Non-IOSS, DAP, after 2026-07-01, two VAT groups (C04 with a second rate): toys 2 × 10 (one item, EUR 3) and
+	// a book at 9% (EUR 3; 0%-duty goods are in scope by convention). Shipping 5 split 20 : 15. Toys 21% ×
+	// (20 + 2.857… + 3) = 5.43 exactly; book 9% × (15 + 2.142… + 3) = 1.8128… → 1.81; each single-line group
+	// carries its own rounded VAT (C06). On delivery 6 + 7.24 = 13.24; total 40 + 13.24 = 53.24.
+	expect(t, request(t, eur("NL", `,"incoterm":"DAP","shipping":"5.00"`),
+		line("t", "950300", "CN", "10.00", 2, "0.047", "standard"), line("b", "490199", "GB", "15.00", 1, "0", "reduced")),
+		`{"duty":"6.00","tax":"7.24","total":"53.24","due_at_checkout":"40.00","due_on_delivery":"13.24",
+		"lines":[{"id":"t","duty":"3.00","tax":"5.43"},{"id":"b","duty":"3.00","tax":"1.81"}]}`)
+
+	// Above EUR 150 with two duty rates and insurance (C08 with a second line), DAP. Transport 25 split 100 : 80:
+	// CIF 113.888… and 91.111…; duty 3% × 113.888… = 3.41666… and 16.9% × 91.111… = 15.39777…, total 18.81444… →
+	// 18.81, by largest remainder 341.58 / 1539.41 cents → 3.42 / 15.39. VAT 21% × (205 + 18.81) = 47.0001 →
+	// 47.00; line bases 117.30888… / 106.50111… give 2463.49 / 2236.51 cents → 24.63 / 22.37.
+	expect(t, request(t, eur("ES", `,"incoterm":"DAP","shipping":"20.00","insurance":"5.00"`),
+		line("b", "420221", "CN", "100.00", 1, "0.03", "standard"), line("s", "640411", "CN", "80.00", 1, "0.169", "standard")),
+		`{"duty":"18.81","tax":"47.00","total":"270.81","due_on_delivery":"65.81",
+		"lines":[{"id":"b","duty":"3.42","tax":"24.63"},{"id":"s","duty":"15.39","tax":"22.37"}]}`)
+
+	// C12-style largest remainder with unequal lines: 33.33 + 33.33 + 100.01 = 166.67 > 150, shipping 7, CIF
+	// 173.67. Duty 12% × 173.67 = 20.8404 → 20.84; line duties 4.16757… / 4.16757… / 12.50524… give 416.76 /
+	// 416.76 / 1250.48 cents → 416 / 416 / 1250 and the two leftover cents to the first two lines (.76 > .48):
+	// 4.17 / 4.17 / 12.50. VAT 19% × (173.67 + 20.84) = 36.9569 → 36.96; line bases 38.8998… / 38.8998… /
+	// 116.7103… give 739.10 / 739.10 / 2217.50 cents → the leftover cent to the third line: 7.39 / 7.39 / 22.18.
+	expect(t, request(t, eur("DE", `,"shipping":"7.00"`), line("1", "610910", "CN", "33.33", 1, "0.12", "standard"),
+		line("2", "610910", "CN", "33.33", 1, "0.12", "standard"), line("3", "620342", "CN", "100.01", 1, "0.12", "standard")),
+		`{"duty":"20.84","tax":"36.96","lines":[{"id":"1","duty":"4.17","tax":"7.39"},{"id":"2","duty":"4.17","tax":"7.39"},
+		{"id":"3","duty":"12.50","tax":"22.18"}]}`)
+
+	// Ireland via IOSS before July 2026, three rate groups: book 0%, food 13.5%, T-shirt 23%; shipping 4.99
+	// split 10 : 20 : 30. Food 13.5% × 21.66333… = 2.92455 → 2.92; T-shirt 23% × 32.495 = 7.47385 → 7.47.
+	expect(t, request(t, eur("IE", `,"as_of":"2026-05-01","registrations":["EU_IOSS"],"shipping":"4.99"`),
+		line("a", "490199", "GB", "10.00", 1, "0", "zero"), line("b", "190590", "CN", "20.00", 1, "0.09", "reduced"),
+		line("c", "610910", "CN", "30.00", 1, "0.12", "standard")),
+		`{"duty":"0.00","tax":"10.39","lines":[{"id":"a","tax":"0.00"},{"id":"b","tax":"2.92"},{"id":"c","tax":"7.47"}]}`)
+
+	// Italy without IOSS, DAP: the contributo is due from 2026-01-01 with the import VAT on delivery. 2025-12-31:
+	// 22% × 55 = 12.10 only; 2026-01-01: + 2.00; 2026-07-01: EUR 3 duty, 22% × 58 = 12.76, + 2.00.
+	it := func(asOf string) []byte {
+		return request(t, eur("IT", `,"as_of":"`+asOf+`","incoterm":"DAP","shipping":"5.00"`), line("1", "610910", "CN", "50.00", 1, "0.12", "standard"))
+	}
+	expect(t, it("2025-12-31"), `{"duty":"0.00","tax":"12.10","fees":"0.00","due_on_delivery":"12.10"}`)
+	expect(t, it("2026-01-01"), `{"duty":"0.00","tax":"12.10","fees":"2.00","due_on_delivery":"14.10","total":"69.10"}`)
+	expect(t, it("2026-07-01"), `{"duty":"3.00","tax":"12.76","fees":"2.00","due_on_delivery":"17.76","total":"72.76"}`)
+
+	// DE under EUR 1: 19% × (4 + 1) = 0.95 is not levied before July 2026; from 2026-07-01 the EUR 3 duty lifts the
+	// import charges to 3 + 19% × 8 = 4.52, which are levied.
+	de := func(asOf string) []byte {
+		return request(t, eur("DE", `,"as_of":"`+asOf+`","incoterm":"DAP","shipping":"1.00"`), line("1", "950300", "CN", "4.00", 1, "0.12", "standard"))
+	}
+	expect(t, de("2026-06-30"), `{"duty":"0.00","tax":"0.00","due_on_delivery":"0.00"}`)
+	expect(t, de("2026-07-01"), `{"duty":"3.00","tax":"1.52","due_on_delivery":"4.52"}`)
+}

@@ -149,3 +149,94 @@ func TestCanadaProvincialTaxes(t *testing.T) {
 	expect(t, ca("ON", "CA"), `{"tax":"14.30"}`)
 	expectError(t, ca("XX", "CN"), `destination.region: unknown region "XX" for CA`)
 }
+
+// TestUKSampleGaps: the GBP 135 boundary reached through a USD price list (C13/C14's rate), C15 with three rate
+// groups, and an import above GBP 135 under DAP with a zero-rated line.
+func TestUKSampleGaps(t *testing.T) {
+	gb := func(extra string) string {
+		return `{"destination":{"country":"GB"},"currency":"GBP","merchant_currency":"USD","fx_rate":"0.8000"` + extra + `}`
+	}
+	// USD 168.75 × 0.8 = GBP 135.00, "135 or less": point-of-sale VAT 20% × (135 + 8) = 28.60, no duty.
+	expect(t, request(t, gb(`,"shipping":"10.00"`), line("1", "620342", "CN", "168.75", 1, "0.12", "standard")),
+		`{"goods":"135.00","shipping":"8.00","duty":"0.00","tax":"28.60","total":"171.60","regime":"UK_POS"}`)
+	// USD 168.76 × 0.8 = 135.008 → 135.01 > 135: CIF 135.01 + 8 + 1 = 144.01, duty 12% = 17.2812 → 17.28, import
+	// VAT 20% × 161.29 = 32.258 → 32.26, total 193.55.
+	expect(t, request(t, gb(`,"shipping":"10.00","insurance":"1.25"`), line("1", "620342", "CN", "168.76", 1, "0.12", "standard")),
+		`{"goods":"135.01","insurance":"1.00","duty":"17.28","tax":"32.26","total":"193.55","regime":"UK_IMPORT"}`)
+	// C15: toy 20%, children's clothing 0%, lamp 5%; GBP 32 / 24 / 16, shipping 7.20 split by value. Toy 20% ×
+	// (32 + 3.20) = 7.04; lamp 5% × (16 + 1.60) = 0.88; each single-line group carries its own VAT.
+	expect(t, request(t, gb(`,"shipping":"9.00"`), line("t", "950300", "CN", "40.00", 1, "0", "standard"),
+		line("k", "611120", "CN", "30.00", 1, "0", "zero"), line("c", "940510", "CN", "20.00", 1, "0", "reduced")),
+		`{"tax":"7.92","total":"87.12","lines":[{"id":"t","tax":"7.04"},{"id":"k","tax":"0.00"},{"id":"c","tax":"0.88"}]}`)
+	// Above GBP 135, DAP: jacket 120 at 4% and children's wear 40 at 12% (zero-rated), transport 12 + 3 split
+	// 3 : 1. Duty 4% × 131.25 + 12% × 43.75 = 5.25 + 5.25 = 10.50; VAT 20% × (131.25 + 5.25) = 27.30 on the jacket
+	// only. Checkout 175.00, delivery 37.80.
+	expect(t, request(t, gb(`,"incoterm":"DAP","shipping":"15.00","insurance":"3.75"`),
+		line("a", "420310", "CN", "150.00", 1, "0.04", "standard"), line("b", "611120", "CN", "50.00", 1, "0.12", "zero")),
+		`{"duty":"10.50","tax":"27.30","due_at_checkout":"175.00","due_on_delivery":"37.80",
+		"lines":[{"id":"a","duty":"5.25","tax":"27.30"},{"id":"b","duty":"5.25","tax":"0.00"}]}`)
+}
+
+// TestUSSampleGaps: C17 (Malaysia by air: MPF, no HMF) as a formal and an informal entry, and a sea formal entry
+// with both fees.
+func TestUSSampleGaps(t *testing.T) {
+	us := func(extra string) string {
+		return `{"destination":{"country":"US"},"ship_from":"MY","currency":"USD","merchant_currency":"USD"` + extra + `}`
+	}
+	// 2 × 1,500 = 3,000 ≥ 2,500: formal. Duty 2% of the FOB value = 60.00 (freight and insurance excluded); MPF
+	// 0.3464% × 3,000 = 10.39, raised to the USD 33.58 minimum; air, so no HMF. Total 3,100 + 60 + 33.58.
+	expect(t, request(t, us(`,"transport_mode":"air","shipping":"80.00","insurance":"20.00"`),
+		line("1", "847330", "MY", "1500.00", 2, "0.02", "standard")),
+		`{"duty":"60.00","tax":"0.00","fees":"33.58","total":"3193.58","due_at_checkout":"3193.58"}`)
+	// 2 × 300 = 600: informal, flat MPF 2.69; duty 12.00. Under DAP both are paid on delivery.
+	expect(t, request(t, us(`,"transport_mode":"air","shipping":"80.00","incoterm":"DAP"`), line("1", "847330", "MY", "300.00", 2, "0.02", "standard")),
+		`{"duty":"12.00","fees":"2.69","total":"694.69","due_at_checkout":"680.00","due_on_delivery":"14.69"}`)
+	// By sea, formal: duty 2% × 20,000 = 400; MPF 0.3464% = 69.28 (between the limits); HMF 0.125% = 25.00.
+	expect(t, request(t, us(`,"transport_mode":"sea","shipping":"800.00"`), line("1", "847330", "MY", "20000.00", 1, "0.02", "standard")),
+		`{"duty":"400.00","fees":"94.28","total":"21294.28"}`)
+}
+
+// TestCanadaSampleGaps: provinces at the border (HST 13/15/14, GST only elsewhere), the postal CAD 20 rule with
+// the Canada Post handling fee for mail from the US, and the courier CAD 20 rule for other countries.
+func TestCanadaSampleGaps(t *testing.T) {
+	// Courier from China, VFD 200 > 20: duty 18% = 36.00, tax on VFD + duty = 236 (shipping 25 not taxed).
+	for _, p := range []struct{ region, tax, total string }{
+		{"ON", "30.68", "291.68"}, {"NB", "35.40", "296.40"}, {"NL", "35.40", "296.40"}, {"PE", "35.40", "296.40"},
+		{"NS", "33.04", "294.04"}, {"AB", "11.80", "272.80"}, {"YT", "11.80", "272.80"}, {"NT", "11.80", "272.80"},
+		{"NU", "11.80", "272.80"}, {"BC", "11.80", "272.80"}, {"MB", "11.80", "272.80"}, {"SK", "11.80", "272.80"},
+		{"QC", "11.80", "272.80"}, {"", "11.80", "272.80"},
+	} {
+		expect(t, request(t, `{"destination":{"country":"CA","region":"`+p.region+`"},"currency":"CAD","merchant_currency":"CAD",
+			"shipping":"25.00"}`, line("1", "611020", "CN", "200.00", 1, "0.18", "standard")),
+			`{"duty":"36.00","tax":"`+p.tax+`","fees":"0.00","total":"`+p.total+`"}`)
+	}
+	// Mail to Nova Scotia just above CAD 20: duty 18% × 20.01 = 3.6018 → 3.60; HST 14% × 23.61 = 3.3054 → 3.31;
+	// Canada Post handling 9.95; all on delivery.
+	expect(t, request(t, `{"destination":{"country":"CA","region":"NS"},"channel":"postal","currency":"CAD","merchant_currency":"CAD",
+		"incoterm":"DAP"}`, line("1", "611020", "CN", "20.01", 1, "0.18", "standard")),
+		`{"duty":"3.60","tax":"3.31","fees":"9.95","due_on_delivery":"16.86"}`)
+	// Mail from the US gets no CUSMA CAD 40 tax threshold: CAD 30 of CUSMA goods (duty 0) pays HST 13% = 3.90 and
+	// the handling fee; the same parcel by courier would be free.
+	usmca := line("1", "611020", "US", "30.00", 1, "0", "standard")
+	usmca["preference"] = "CUSMA"
+	expect(t, request(t, `{"destination":{"country":"CA","region":"ON"},"ship_from":"US","channel":"postal","currency":"CAD",
+		"merchant_currency":"CAD","incoterm":"DAP"}`, usmca), `{"duty":"0.00","tax":"3.90","fees":"9.95","due_on_delivery":"13.85"}`)
+	expect(t, request(t, `{"destination":{"country":"CA","region":"ON"},"ship_from":"US","channel":"courier","currency":"CAD",
+		"merchant_currency":"CAD","incoterm":"DAP"}`, usmca), `{"duty":"0.00","tax":"0.00","fees":"0.00","due_on_delivery":"0.00"}`)
+	// Courier from the UK (not US/MX): CAD 20 free; 20.01 pays duty 3.60 and HST 13% × 23.61 = 3.0693 → 3.07, no
+	// handling fee (courier).
+	gb := func(price string) []byte {
+		return request(t, `{"destination":{"country":"CA","region":"ON"},"ship_from":"GB","currency":"CAD","merchant_currency":"CAD"}`,
+			line("1", "611020", "GB", price, 1, "0.18", "standard"))
+	}
+	expect(t, gb("20.00"), `{"duty":"0.00","tax":"0.00","fees":"0.00"}`)
+	expect(t, gb("20.01"), `{"duty":"3.60","tax":"3.07","fees":"0.00"}`)
+	// Courier from the US keys on the place of shipment, not origin: Chinese goods at CAD 150.00 have their duty
+	// remitted (GST 5% × 150 = 7.50 in Alberta); at 150.01 duty 27.0018 → 27.00 and GST 5% × 177.01 = 8.8505 → 8.85.
+	us := func(price string) []byte {
+		return request(t, `{"destination":{"country":"CA","region":"AB"},"ship_from":"US","currency":"CAD","merchant_currency":"CAD"}`,
+			line("1", "611020", "CN", price, 1, "0.18", "standard"))
+	}
+	expect(t, us("150.00"), `{"duty":"0.00","tax":"7.50"}`)
+	expect(t, us("150.01"), `{"duty":"27.00","tax":"8.85"}`)
+}

@@ -69,3 +69,19 @@ func TestUAEDefault(t *testing.T) {
 	// Above: duty 5% × 1,050.01 = 52.5005 → 52.50; VAT 5% × 1,102.51 = 55.1255 → 55.13.
 	expect(t, ae("1000.01"), `{"duty":"52.50","tax":"55.13"}`)
 }
+
+// TestCHNOSampleGaps: C32 (a mail-order-registered seller with two Swiss VAT rates) and a C35-style Norwegian
+// border assessment where both the duty and the VAT land on half a krone.
+func TestCHNOSampleGaps(t *testing.T) {
+	// EUR 100 + EUR 40 at 0.94 = CHF 94.00 + 37.60, shipping 9.40 split by value. Standard 8.1% × (94 + 6.7142…) =
+	// 8.1578… → 8.16; reduced 2.6% × (37.60 + 2.6857…) = 1.0474… → 1.05. The registered seller charges it at
+	// checkout, and the CHF 5 rule (import VAT only) does not apply.
+	expect(t, request(t, `{"destination":{"country":"CH"},"currency":"CHF","merchant_currency":"EUR","fx_rate":"0.9400",
+		"registrations":["CH_VAT"],"shipping":"10.00"}`, line("a", "392690", "CN", "100.00", 1, "0", "standard"),
+		line("b", "490199", "DE", "40.00", 1, "0", "reduced")),
+		`{"duty":"0.00","tax":"9.21","total":"150.21","regime":"CH_MAIL_ORDER","lines":[{"id":"a","tax":"8.16"},{"id":"b","tax":"1.05"}]}`)
+	// Norway, CIF 1,000 + 37.50: duty 12% = 124.5 → 125 (whole kroner, half up) before it enters the VAT base;
+	// VAT 25% × 1,162.50 = 290.625 → 291.
+	expect(t, request(t, `{"destination":{"country":"NO"},"ship_from":"US","currency":"NOK","merchant_currency":"NOK","shipping":"37.50"}`,
+		line("1", "620342", "US", "1000.00", 1, "0.12", "standard")), `{"duty":"125.00","tax":"291.00","total":"1453.50"}`)
+}

@@ -46,7 +46,7 @@ func (a *amountParam) check(field string) error {
 	if a.Amount.IsNegative() {
 		return fmt.Errorf("%s.amount: must not be negative", field)
 	}
-	if !money.IsCurrency(a.Currency) {
+	if !isCurrency(a.Currency) {
 		return fmt.Errorf("%s.currency: unknown currency %q", field, a.Currency)
 	}
 	return nil
@@ -313,7 +313,7 @@ func parseParams(r Rule) (any, string, error) {
 		if err := dec(&p); err != nil {
 			return nil, "", err
 		}
-		if !money.IsCurrency(p.Currency) {
+		if !isCurrency(p.Currency) {
 			return nil, "", fmt.Errorf("params.currency: unknown currency %q", p.Currency)
 		}
 		if err := oneOf("params.valuation", p.Valuation, "CIF", "FOB"); err != nil {
@@ -460,7 +460,7 @@ func parseParams(r Rule) (any, string, error) {
 		if err := oneOf("params.scope", p.Scope, scopeAll, scopeBorder, scopeSeller, scopeDomestic); err != nil {
 			return nil, "", err
 		}
-		if p.Currency != "" && !money.IsCurrency(p.Currency) {
+		if p.Currency != "" && !isCurrency(p.Currency) {
 			return nil, "", fmt.Errorf("params.currency: unknown currency %q", p.Currency)
 		}
 		for name, s := range map[string]*roundSpec{"duty": p.Duty, "tax": p.Tax, "tax_base": p.TaxBase} {

@@ -149,7 +149,11 @@ func (q Quote) MarshalJSON() ([]byte, error) {
 // It returns a *RequestError for invalid input or an unsupported destination or date. Quote reads only the
 // snapshot and the request.
 func (s *Snapshot) Quote(req Request) (Quote, error) {
-	q := quoter{s: s, req: &req}
+	sc := getScratch()
+	defer sc.release()
+	sc.req = req
+	sc.q = quoter{s: s, req: &sc.req, sc: sc}
+	q := &sc.q
 	if err := q.prepare(); err != nil {
 		return Quote{}, err
 	}
@@ -208,11 +212,12 @@ func (q *quoter) validate() error {
 	if err := oneOfField("transport_mode", r.TransportMode, modeAir, modeSea, modeLand); err != nil {
 		return err
 	}
+	r.Currency, r.MerchantCurrency = upper(r.Currency), upper(r.MerchantCurrency)
 	for _, c := range []struct{ field, code string }{{"currency", r.Currency}, {"merchant_currency", r.MerchantCurrency}} {
-		if !money.IsCurrency(c.code) {
-			if c.code == "" {
-				return reqErr(c.field, "required")
-			}
+		if c.code == "" {
+			return reqErr(c.field, "required")
+		}
+		if !isCurrency(c.code) {
 			return reqErr(c.field, "unknown currency %q", c.code)
 		}
 	}
@@ -245,7 +250,7 @@ func (q *quoter) validate() error {
 		return reqErr("seller_absorbs_duty", "requires incoterm DDP (under DAP the shopper pays the duty on delivery)")
 	}
 	for code, rate := range r.ThresholdFX {
-		if !money.IsCurrency(code) {
+		if !isCurrency(code) {
 			return reqErr("threshold_fx", "unknown currency %q", code)
 		}
 		if !rate.IsPositive() {

@@ -158,6 +158,18 @@ func TestFastPathsMatchDecimal(t *testing.T) {
 		if got, want := mulAdd(a, b, c), a.Add(b.Mul(c)); !got.Equal(want) {
 			t.Fatalf("mulAdd(%s, %s, %s) = %s, want %s", a, b, c, got, want)
 		}
+		if got, want := mulAddBy(a, b, c, coefOf(c)), a.Add(b.Mul(c)); !got.Equal(want) {
+			t.Fatalf("mulAddBy(%s, %s, %s) = %s, want %s", a, b, c, got, want)
+		}
+		if got, want := mulBy(b, c, coefOf(c)), b.Mul(c); !got.Equal(want) {
+			t.Fatalf("mulBy(%s, %s) = %s, want %s", b, c, got, want)
+		}
+		if got, want := mul(b, c), b.Mul(c); !got.Equal(want) {
+			t.Fatalf("mul(%s, %s) = %s, want %s", b, c, got, want)
+		}
+		if got, want := add(a, b), a.Add(b); !got.Equal(want) {
+			t.Fatalf("add(%s, %s) = %s, want %s", a, b, got, want)
+		}
 		ds := []decimal.Decimal{a, b, c, rnd()}
 		want := ds[0].Add(ds[1]).Add(ds[2]).Add(ds[3])
 		if got := sumOf(len(ds), func(i int) decimal.Decimal { return ds[i] }); !got.Equal(want) {

@@ -58,7 +58,7 @@ func (q *quoter) tax() error {
 		}
 		base := lc.cvNum
 		if !lc.duty.IsZero() {
-			base = mulAdd(base, lc.duty, q.den)
+			base = mulAddBy(base, lc.duty, q.den, q.denCoef)
 		}
 		if addTransport {
 			base = mulAdd(base, q.transport, lc.w)
@@ -92,7 +92,8 @@ func (q *quoter) taxScope(scope string, base func(*lineCalc) (decimal.Decimal, b
 	if err != nil {
 		return decimal.Zero, err
 	}
-	groups := make([]taxGroup, 0, 4)
+	groups := q.sc.groups[:0]
+	defer func() { q.sc.groups = groups[:0] }()
 	for i := range q.lines {
 		lc := &q.lines[i]
 		num, ok := base(lc)
@@ -113,10 +114,9 @@ func (q *quoter) taxScope(scope string, base func(*lineCalc) (decimal.Decimal, b
 			}
 			g := findGroup(groups, c.name, rate)
 			if g < 0 {
-				n := len(q.lines)
-				groups = append(groups, taxGroup{name: c.name, ruleID: c.ruleID, rate: rate,
-					idx: make([]int, 0, n), nums: make([]decimal.Decimal, 0, n)})
+				groups = q.sc.group(groups, len(q.lines))
 				g = len(groups) - 1
+				groups[g].name, groups[g].ruleID, groups[g].rate = c.name, c.ruleID, rate
 			}
 			groups[g].idx = append(groups[g].idx, i)
 			groups[g].nums = append(groups[g].nums, num)
@@ -140,10 +140,10 @@ func (q *quoter) taxScope(scope string, base func(*lineCalc) (decimal.Decimal, b
 	}
 	total := decimal.Zero
 	for gi := range groups {
-		total = total.Add(q.groupTax(&groups[gi], taxR, baseR, split, local, due, scope == scopeBorder))
+		total = add(total, q.groupTax(&groups[gi], taxR, baseR, split, local, due, scope == scopeBorder))
 	}
 	if split != nil {
-		total = total.Add(q.localTax(split, local, due))
+		total = add(total, q.localTax(split, local, due))
 	}
 	return total, nil
 }
@@ -177,23 +177,19 @@ func (q *quoter) groupTax(g *taxGroup, taxR rounder, baseR *rounder, split *taxS
 		return taxR.roundProduct(num, rate, den)
 	}
 	k := len(g.idx)
-	amounts := make([]decimal.Decimal, k)
+	amounts := q.amounts[:k]
 	total := decimal.Zero
 	if taxR.per == perLine {
 		for n, num := range g.nums {
 			amounts[n] = tax(num)
-			total = total.Add(amounts[n])
+			total = add(total, amounts[n])
 		}
 	} else {
 		total = tax(sumOf(k, func(i int) decimal.Decimal { return g.nums[i] }))
 		allocate(total, q.minor, g.nums, amounts, q.rem[:k], q.scratch)
 	}
 	for n, i := range g.idx {
-		if q.lines[i].tax.IsZero() {
-			q.lines[i].tax = amounts[n]
-		} else {
-			q.lines[i].tax = q.lines[i].tax.Add(amounts[n])
-		}
+		q.lines[i].tax = add(q.lines[i].tax, amounts[n])
 		if split != nil {
 			w := amounts[n]
 			if taxR.per == perLine {
@@ -226,7 +222,7 @@ func (q *quoter) localTax(split *taxSplitParams, local []decimal.Decimal, due st
 	total := q.splitRounder(split.LocalTotal).round(num, den)
 	allocate(total, q.minor, local, q.amounts, q.rem, q.scratch)
 	for i := range q.lines {
-		q.lines[i].tax = q.lines[i].tax.Add(q.amounts[i])
+		q.lines[i].tax = add(q.lines[i].tax, q.amounts[i])
 	}
 	q.addCharge(Charge{Kind: "tax", Name: split.LocalName, Amount: total, Due: due, BorneBy: borneShopper, RuleID: q.cfg.splitID, border: true})
 	return total
