@@ -614,3 +614,40 @@ func TestCartFollowsTheShopperAcrossMarketsAndSignIn(t *testing.T) {
 		t.Error("the guest cart cookie survived the merge")
 	}
 }
+
+// TestConcurrentCartChangesDoNotStarveThePool: many shoppers adding to and changing carts at once, several times
+// more than the database pool has connections, all finish. A request that held a connection in a transaction
+// while waiting for a second one from the same pool would deadlock the shop under exactly this load.
+func TestConcurrentCartChangesDoNotStarveThePool(t *testing.T) {
+	shop := seededShop(t)
+	item := shop.stockedVariant(t, 1000)
+	de, us := shop.shopper(t, "/en-de"), shop.shopper(t, "/en-us")
+	n := 4 * int(shop.pool.Config().MaxConns)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	var wg sync.WaitGroup
+	errs := make(chan error, n)
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			ref := cart.Ref{Token: fmt.Sprintf("pool-%d-%d", i, time.Now().UnixNano())}
+			err := shop.app.carts.Add(ctx, ref, de, item.ID, 1)
+			if err == nil {
+				err = shop.app.carts.SetQuantity(ctx, ref, de, item.ID, 2)
+			}
+			if err == nil {
+				// Shopping on in another market re-prices the cart.
+				err = shop.app.carts.Add(ctx, ref, us, item.ID, 1)
+			}
+			errs <- err
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Fatalf("a cart change failed under load: %v", err)
+		}
+	}
+}

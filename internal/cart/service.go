@@ -141,6 +141,26 @@ func (s *Service) Add(ctx context.Context, ref Ref, sh Shopper, variantID int64,
 	if !it.Sellable {
 		return ErrUnavailable
 	}
+	// Everything read from other modules is read before the transaction: a request holding a connection while it
+	// waits for another one from the same pool deadlocks the shop once every connection is held that way.
+	avail, err := s.stock.Available(ctx, []int64{variantID})
+	if err != nil {
+		return err
+	}
+	price, err := s.priceLine(ctx, sh, it)
+	if err != nil {
+		return err
+	}
+	current, _, err := store{db: s.pool}.find(ctx, ref)
+	if err != nil {
+		return err
+	}
+	var plan repricing
+	if current.ID != 0 && current.Market != sh.Market.Code {
+		if plan, err = s.planReprice(ctx, current.Lines, sh); err != nil {
+			return err
+		}
+	}
 	return postgres.Transact(ctx, s.pool, func(tx pgx.Tx) error {
 		st := store{db: tx}
 		c, found, err := st.find(ctx, ref)
@@ -154,11 +174,11 @@ func (s *Service) Add(ctx context.Context, ref Ref, sh Shopper, variantID int64,
 		}
 		if c.Market != sh.Market.Code {
 			// The cart was priced in another market: bring it over before adding.
-			if err := s.reprice(ctx, st, &c, sh); err != nil {
+			if err := s.applyReprice(ctx, st, &c, sh, plan); err != nil {
 				return err
 			}
 		}
-		line := Line{VariantID: variantID, Quantity: qty}
+		line := Line{VariantID: variantID, Quantity: qty, Price: price, CapturedAt: s.now()}
 		existing := false
 		for _, l := range c.Lines {
 			if l.VariantID == variantID {
@@ -172,20 +192,12 @@ func (s *Service) Add(ctx context.Context, ref Ref, sh Shopper, variantID int64,
 		if line.Quantity > MaxPerLine {
 			return httpx.Invalid("qty", "cart.MaxPerLine", map[string]any{"Max": MaxPerLine})
 		}
-		avail, err := s.stock.Available(ctx, []int64{variantID})
-		if err != nil {
-			return err
-		}
 		if line.Quantity > avail[variantID] {
 			if avail[variantID] <= 0 {
 				return httpx.Fail(httpx.ErrConflict, "cart.OutOfStock", map[string]any{"Title": it.Title})
 			}
 			return httpx.Fail(httpx.ErrConflict, "cart.OnlyAvailable", map[string]any{"Title": it.Title, "Count": avail[variantID]})
 		}
-		if line.Price, err = s.priceLine(ctx, sh, it); err != nil {
-			return err
-		}
-		line.CapturedAt = s.now()
 		if err := st.putLine(ctx, c.ID, line); err != nil {
 			return err
 		}
@@ -200,6 +212,10 @@ func (s *Service) SetQuantity(ctx context.Context, ref Ref, sh Shopper, variantI
 	}
 	if qty > MaxPerLine {
 		return httpx.Invalid("qty", "cart.MaxPerLine", map[string]any{"Max": MaxPerLine})
+	}
+	avail, err := s.stock.Available(ctx, []int64{variantID})
+	if err != nil {
+		return err
 	}
 	return postgres.Transact(ctx, s.pool, func(tx pgx.Tx) error {
 		st := store{db: tx}
@@ -221,10 +237,6 @@ func (s *Service) SetQuantity(ctx context.Context, ref Ref, sh Shopper, variantI
 				return err
 			}
 			return st.touch(ctx, c.ID)
-		}
-		avail, err := s.stock.Available(ctx, []int64{variantID})
-		if err != nil {
-			return err
 		}
 		if qty > line.Quantity && qty > avail[variantID] {
 			return httpx.Fail(httpx.ErrConflict, "cart.QuantityAvailable", map[string]any{"Count": avail[variantID]})
@@ -252,29 +264,47 @@ func (s *Service) Remove(ctx context.Context, ref Ref, variantID int64) error {
 	})
 }
 
-// reprice prices every line of c again for the shopper's market at today's rates, and moves the cart there.
-func (s *Service) reprice(ctx context.Context, st store, c *Cart, sh Shopper) error {
-	ids := make([]int64, len(c.Lines))
-	for i, l := range c.Lines {
+// repricing is every line of a cart priced again for a shopper's market, by variant; variants missing from it
+// are no longer sold there.
+type repricing map[int64]pricing.Price
+
+// planReprice prices lines again for the shopper's market at today's rates. It reads the catalog and pricing,
+// so it runs before the transaction that applies it.
+func (s *Service) planReprice(ctx context.Context, lines []Line, sh Shopper) (repricing, error) {
+	ids := make([]int64, len(lines))
+	for i, l := range lines {
 		ids[i] = l.VariantID
 	}
 	items, err := s.catalog.Items(ctx, ids, sh.Locale, sh.Market.Code)
 	if err != nil {
-		return err
+		return nil, err
 	}
+	plan := repricing{}
+	for _, l := range lines {
+		it, ok := items[l.VariantID]
+		if !ok {
+			continue
+		}
+		if plan[l.VariantID], err = s.priceLine(ctx, sh, it); err != nil {
+			return nil, err
+		}
+	}
+	return plan, nil
+}
+
+// applyReprice writes a repricing into c inside the caller's transaction and moves the cart to the shopper's
+// market. A line the plan does not price (no longer sold there, or added since the plan was made) is dropped.
+func (s *Service) applyReprice(ctx context.Context, st store, c *Cart, sh Shopper, plan repricing) error {
 	var kept []Line
 	for _, l := range c.Lines {
-		it, ok := items[l.VariantID]
+		price, ok := plan[l.VariantID]
 		if !ok {
 			if err := st.deleteLine(ctx, c.ID, l.VariantID); err != nil {
 				return err
 			}
 			continue
 		}
-		if l.Price, err = s.priceLine(ctx, sh, it); err != nil {
-			return err
-		}
-		l.CapturedAt = s.now()
+		l.Price, l.CapturedAt = price, s.now()
 		if err := st.putLine(ctx, c.ID, l); err != nil {
 			return err
 		}
@@ -328,7 +358,11 @@ func (s *Service) View(ctx context.Context, ref Ref, sh Shopper) (View, error) {
 		if c.Market != sh.Market.Code {
 			notice = "cart.RepricedMarket"
 		}
-		err := postgres.Transact(ctx, s.pool, func(tx pgx.Tx) error { return s.reprice(ctx, store{db: tx}, &c, sh) })
+		plan, err := s.planReprice(ctx, c.Lines, sh)
+		if err != nil {
+			return v, err
+		}
+		err = postgres.Transact(ctx, s.pool, func(tx pgx.Tx) error { return s.applyReprice(ctx, store{db: tx}, &c, sh, plan) })
 		if err != nil {
 			return v, err
 		}
