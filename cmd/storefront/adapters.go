@@ -60,8 +60,12 @@ func (a catalogStorefront) Prices(ctx context.Context, items []catalog.PriceItem
 	return out, nil
 }
 
+func (a catalogStorefront) PricesVersion() uint64 { return a.pricing.Version() }
+
+// Available is the stock shown on listings and product pages: up to inventory.ShownStockMaxAge old. The cart
+// and checkout check live stock before selling.
 func (a catalogStorefront) Available(ctx context.Context, ids []int64) (map[int64]int, error) {
-	return a.inv.Available(ctx, ids)
+	return a.inv.AvailableToShow(ctx, ids)
 }
 
 // inventoryLabels names variants in the inventory back office (catalog).

@@ -8,6 +8,7 @@ import (
 	"image/png"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -249,6 +250,49 @@ func TestListingFiltersSortsAndPages(t *testing.T) {
 	}
 	if res := get(t, h, "/en-us/c/shirts?page=-3&sort=%27;drop&min=abc"); res.Code != http.StatusOK {
 		t.Errorf("nonsense query: %d", res.Code)
+	}
+}
+
+// TestListingsReusePricesUntilPricesOrCatalogChange: a category's prices are computed once and reused for every
+// page, sort order aside, until the prices' version or the catalog changes; stock is read on every view.
+func TestListingsReusePricesUntilPricesOrCatalogChange(t *testing.T) {
+	c := newTestCatalog(t)
+	cat := c.mustCategory("mugs", 0, nil)
+	var newest int64 // listed first
+	for i := 0; i < 30; i++ {
+		newest = c.mustProduct(cat, map[string]ProductText{"en": {Title: "Mug " + strconv.Itoa(i)}}, "MUG-"+strconv.Itoa(i))
+	}
+	h := c.storefront()
+	get(t, h, "/en-us/c/mugs")
+	priced := c.sf.priced
+	if priced == 0 {
+		t.Fatal("the first view priced nothing")
+	}
+	get(t, h, "/en-us/c/mugs?page=2")
+	get(t, h, "/en-us/c/mugs")
+	if c.sf.priced != priced {
+		t.Errorf("later views priced %d more items, want none", c.sf.priced-priced)
+	}
+	c.sf.version++
+	get(t, h, "/en-us/c/mugs")
+	if c.sf.priced != 2*priced {
+		t.Errorf("a new prices version did not re-price the listing (%d priced)", c.sf.priced)
+	}
+	// Stock is never cached: a product selling out shows at once.
+	p, err := c.svc.Product(c.ctx, newest)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.sf.stock[p.Variants[0].ID] = 0
+	if body := get(t, h, "/en-us/c/mugs").Body.String(); !strings.Contains(body, "Out of stock") {
+		t.Error("a sold-out product is not shown as such on a cached listing")
+	}
+	// A catalog change (archiving a product) reaches the listing at once.
+	if err := c.svc.UpdateProduct(c.ctx, newest, ProductFields{CategoryID: cat, Status: StatusArchived, Brand: "Northway"}); err != nil {
+		t.Fatal(err)
+	}
+	if body := get(t, h, "/en-us/c/mugs").Body.String(); !strings.Contains(body, "29 products") {
+		t.Error("an archived product is still listed")
 	}
 }
 

@@ -41,6 +41,9 @@ type Storefront interface {
 	MarketCode(country string) (string, bool)
 	// Prices returns one price per item, in order.
 	Prices(ctx context.Context, items []PriceItem) ([]ShelfPrice, error)
+	// PricesVersion changes whenever prices may have changed (rates, price lists, markets reloaded), so listings
+	// priced under another version are priced again.
+	PricesVersion() uint64
 	// Available returns the units available to sell per variant.
 	Available(ctx context.Context, variantIDs []int64) (map[int64]int, error)
 }

@@ -33,7 +33,10 @@ var testRegions = []intl.Region{
 
 // fakeStorefront prices at base price in USD (tax excluded) and reports fixed stock.
 type fakeStorefront struct {
-	stock map[int64]int
+	stock   map[int64]int
+	version uint64
+	// priced counts the items priced, to tell cached listings from priced ones.
+	priced int
 }
 
 func (f *fakeStorefront) Market(ctx context.Context) MarketInfo {
@@ -45,11 +48,14 @@ func (f *fakeStorefront) MarketCode(country string) (string, bool) { return coun
 
 func (f *fakeStorefront) Prices(_ context.Context, items []PriceItem) ([]ShelfPrice, error) {
 	out := make([]ShelfPrice, len(items))
+	f.priced += len(items)
 	for i, it := range items {
 		out[i] = ShelfPrice{Amount: money.Amount{Number: it.BaseNet.Round(2), Currency: "USD"}}
 	}
 	return out, nil
 }
+
+func (f *fakeStorefront) PricesVersion() uint64 { return f.version }
 
 func (f *fakeStorefront) Available(_ context.Context, ids []int64) (map[int64]int, error) {
 	out := map[int64]int{}

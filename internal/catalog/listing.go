@@ -4,6 +4,7 @@ import (
 	"context"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/shopspring/decimal"
 )
@@ -51,9 +52,30 @@ type Listing struct {
 }
 
 // list runs a listing query for the request's market. Everything but stock comes from the read model and the
-// in-memory prices, so a listing costs one query (stock of the shown page).
+// in-memory prices, and a category's priced and sorted products are cached (see listingCache), so a listing
+// costs one query: the stock of the shown page.
 func (s *Service) list(ctx context.Context, snap *snapshot, sf Storefront, q ListingQuery) (Listing, error) {
 	market := sf.Market(ctx)
+	var key listingKey
+	if q.Products == nil {
+		key = newListingKey(snap, sf.PricesVersion(), market, q)
+	}
+	sorted, ok := s.listings.get(key, time.Now())
+	if !ok {
+		var err error
+		if sorted, err = sortedListing(ctx, snap, sf, market, q); err != nil {
+			return Listing{}, err
+		}
+		if q.Products == nil {
+			s.listings.put(key, sorted, time.Now())
+		}
+	}
+	return pageOf(ctx, sf, sorted, q.Page)
+}
+
+// sortedListing is every product of the query that the market sells, filtered, with the price of its cheapest
+// matching variant, sorted; and the option values still offered.
+func sortedListing(ctx context.Context, snap *snapshot, sf Storefront, market MarketInfo, q ListingQuery) (*sortedItems, error) {
 	var candidates []*Product
 	if q.Products != nil {
 		for _, id := range q.Products {
@@ -103,7 +125,7 @@ func (s *Service) list(ctx context.Context, snap *snapshot, sf Storefront, q Lis
 	}
 	prices, err := sf.Prices(ctx, items)
 	if err != nil {
-		return Listing{}, err
+		return nil, err
 	}
 	var out []ListingItem
 	i := 0
@@ -135,9 +157,14 @@ func (s *Service) list(ctx context.Context, snap *snapshot, sf Storefront, q Lis
 			sort.SliceStable(out, func(i, j int) bool { return newer(out[i].Product, out[j].Product) })
 		}
 	}
+	return &sortedItems{items: out, facets: facets}, nil
+}
 
+// pageOf cuts one page out of a sorted listing and marks which of its products are in stock.
+func pageOf(ctx context.Context, sf Storefront, sorted *sortedItems, page int) (Listing, error) {
+	out, facets := sorted.items, sorted.facets
 	l := Listing{Total: len(out), Facets: facets, Pages: (len(out) + PerPage - 1) / PerPage}
-	l.Page = q.Page
+	l.Page = page
 	if l.Page < 1 {
 		l.Page = 1
 	}
@@ -146,7 +173,8 @@ func (s *Service) list(ctx context.Context, snap *snapshot, sf Storefront, q Lis
 		start = len(out)
 	}
 	end := min(start+PerPage, len(out))
-	l.Items = out[start:end]
+	// A copy: the sorted items may be shared through the cache, and stock is marked per request.
+	l.Items = append([]ListingItem(nil), out[start:end]...)
 
 	var ids []int64
 	for _, it := range l.Items {

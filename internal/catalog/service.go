@@ -47,6 +47,7 @@ type Service struct {
 	current  atomic.Pointer[snapshot]
 	stale    atomic.Bool
 	reloadMu sync.Mutex
+	listings listingCache
 }
 
 // NewService returns the catalog service.

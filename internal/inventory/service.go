@@ -186,8 +186,9 @@ const (
 
 // Service is the inventory module's API.
 type Service struct {
-	pool *pgxpool.Pool
-	log  *slog.Logger
+	pool  *pgxpool.Pool
+	log   *slog.Logger
+	shown shownStock
 }
 
 // NewService returns the inventory service on pool.

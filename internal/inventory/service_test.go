@@ -728,3 +728,26 @@ func BenchmarkReserve(b *testing.B) {
 		}
 	}
 }
+
+// TestShownStockIsAtMostMaxAgeOld: storefront pages may show stock up to ShownStockMaxAge old, never older, while
+// Available (what selling uses) is always live.
+func TestShownStockIsAtMostMaxAgeOld(t *testing.T) {
+	s := newService(t)
+	w := mustWarehouse(t, s, "CN-SZ", "CN", KindOwn)
+	mustReceive(t, s, 501, w.ID, 3)
+	shown, err := s.AvailableToShow(context.Background(), []int64{501, 502})
+	if err != nil || shown[501] != 3 || shown[502] != 0 {
+		t.Fatalf("shown %v %v", shown, err)
+	}
+	mustSell(t, s, "order:1", 501, w.ID, 3)
+	if live, _ := s.Available(context.Background(), []int64{501}); live[501] != 0 {
+		t.Fatalf("live stock after selling out: %d", live[501])
+	}
+	if shown, _ := s.AvailableToShow(context.Background(), []int64{501}); shown[501] != 3 {
+		t.Errorf("within the max age the page may show the earlier figure, got %d", shown[501])
+	}
+	time.Sleep(ShownStockMaxAge + 50*time.Millisecond)
+	if shown, _ := s.AvailableToShow(context.Background(), []int64{501}); shown[501] != 0 {
+		t.Errorf("stock shown after the max age: %d, want 0", shown[501])
+	}
+}

@@ -14,6 +14,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -64,6 +65,8 @@ type Service struct {
 	byCountry map[string]Market
 	rates     rateBook
 	lists     listIndex
+	// version counts reloads, so caches of computed prices know when to drop them.
+	version atomic.Uint64
 }
 
 // NewService returns the pricing service. It fails on a missing dependency, an unknown base currency or a
@@ -123,8 +126,13 @@ func (s *Service) Reload(ctx context.Context) error {
 	s.mu.Lock()
 	s.markets, s.byCountry, s.rates, s.lists = markets, byCountry, book, lists
 	s.mu.Unlock()
+	s.version.Add(1)
 	return nil
 }
+
+// Version changes whenever markets, rates or price lists were reloaded: prices computed under another version
+// may be out of date.
+func (s *Service) Version() uint64 { return s.version.Load() }
 
 // Markets returns every market, active or not, in display order.
 func (s *Service) Markets() []Market {
