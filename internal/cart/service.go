@@ -151,58 +151,73 @@ func (s *Service) Add(ctx context.Context, ref Ref, sh Shopper, variantID int64,
 	if err != nil {
 		return err
 	}
-	current, _, err := store{db: s.pool}.find(ctx, ref)
-	if err != nil {
-		return err
-	}
 	var plan repricing
-	if current.ID != 0 && current.Market != sh.Market.Code {
-		if plan, err = s.planReprice(ctx, current.Lines, sh); err != nil {
+	for {
+		err := postgres.Transact(ctx, s.pool, func(tx pgx.Tx) error {
+			st := store{db: tx}
+			c, found, err := st.find(ctx, ref)
+			if err != nil {
+				return err
+			}
+			if !found {
+				if c, err = st.create(ctx, ref, sh.Market.Code, sh.Market.Currency); err != nil {
+					return err
+				}
+			}
+			if c.Market != sh.Market.Code {
+				// The cart was priced in another market: bring it over before adding, with prices worked out
+				// outside the transaction.
+				if plan == nil {
+					return &needsRepricing{lines: c.Lines}
+				}
+				if err := s.applyReprice(ctx, st, &c, sh, plan); err != nil {
+					return err
+				}
+			}
+			line := Line{VariantID: variantID, Quantity: qty, Price: price, CapturedAt: s.now()}
+			existing := false
+			for _, l := range c.Lines {
+				if l.VariantID == variantID {
+					line.Quantity += l.Quantity
+					existing = true
+				}
+			}
+			if !existing && len(c.Lines) >= MaxLines {
+				return errTooManyLines
+			}
+			if line.Quantity > MaxPerLine {
+				return httpx.Invalid("qty", "cart.MaxPerLine", map[string]any{"Max": MaxPerLine})
+			}
+			if line.Quantity > avail[variantID] {
+				if avail[variantID] <= 0 {
+					return httpx.Fail(httpx.ErrConflict, "cart.OutOfStock", map[string]any{"Title": it.Title})
+				}
+				return httpx.Fail(httpx.ErrConflict, "cart.OnlyAvailable", map[string]any{"Title": it.Title, "Count": avail[variantID]})
+			}
+			if err := st.putLine(ctx, c.ID, line); err != nil {
+				return err
+			}
+			if !found {
+				return nil // created just now
+			}
+			return st.touch(ctx, c.ID)
+		})
+		var needs *needsRepricing
+		if !errors.As(err, &needs) || plan != nil {
+			return err
+		}
+		if plan, err = s.planReprice(ctx, needs.lines, sh); err != nil {
 			return err
 		}
 	}
-	return postgres.Transact(ctx, s.pool, func(tx pgx.Tx) error {
-		st := store{db: tx}
-		c, found, err := st.find(ctx, ref)
-		if err != nil {
-			return err
-		}
-		if !found {
-			if c, err = st.create(ctx, ref, sh.Market.Code, sh.Market.Currency); err != nil {
-				return err
-			}
-		}
-		if c.Market != sh.Market.Code {
-			// The cart was priced in another market: bring it over before adding.
-			if err := s.applyReprice(ctx, st, &c, sh, plan); err != nil {
-				return err
-			}
-		}
-		line := Line{VariantID: variantID, Quantity: qty, Price: price, CapturedAt: s.now()}
-		existing := false
-		for _, l := range c.Lines {
-			if l.VariantID == variantID {
-				line.Quantity += l.Quantity
-				existing = true
-			}
-		}
-		if !existing && len(c.Lines) >= MaxLines {
-			return errTooManyLines
-		}
-		if line.Quantity > MaxPerLine {
-			return httpx.Invalid("qty", "cart.MaxPerLine", map[string]any{"Max": MaxPerLine})
-		}
-		if line.Quantity > avail[variantID] {
-			if avail[variantID] <= 0 {
-				return httpx.Fail(httpx.ErrConflict, "cart.OutOfStock", map[string]any{"Title": it.Title})
-			}
-			return httpx.Fail(httpx.ErrConflict, "cart.OnlyAvailable", map[string]any{"Title": it.Title, "Count": avail[variantID]})
-		}
-		if err := st.putLine(ctx, c.ID, line); err != nil {
-			return err
-		}
-		return st.touch(ctx, c.ID)
-	})
+}
+
+// needsRepricing stops a cart change that found the cart in another market: its lines are priced again outside
+// the transaction, then the change is tried again.
+type needsRepricing struct{ lines []Line }
+
+func (*needsRepricing) Error() string {
+	return "cart: the cart must be priced for the new market first"
 }
 
 // SetQuantity changes a line's quantity; 0 removes it. Errors as Add; ErrNotInCart for a variant not in the cart.
