@@ -3,6 +3,7 @@ package intl
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -29,6 +30,33 @@ type Locale struct {
 	money     *currency.Formatter
 	number    *currency.Formatter
 	dates     locales.Translator
+	// formatted remembers Money's results: the CLDR formatter builds a string replacer per call, which made
+	// price formatting most of a listing's allocations, and shops show the same prices over and over.
+	formatted formatCache
+}
+
+// formatCache maps an amount ("EUR 19.99") or a number with its most decimals ("2 1234.5") to its formatted text, up to maxFormatted entries per locale.
+type formatCache struct {
+	mu sync.RWMutex
+	m  map[string]string
+}
+
+const maxFormatted = 20_000
+
+func (c *formatCache) get(key string) (string, bool) {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	s, ok := c.m[key]
+	return s, ok
+}
+
+func (c *formatCache) put(key, s string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.m == nil || len(c.m) >= maxFormatted {
+		c.m = make(map[string]string)
+	}
+	c.m[key] = s
 }
 
 var localeCache sync.Map // "de-CH" → *Locale
@@ -123,15 +151,26 @@ func pairs(kv []any) map[string]any {
 // "€1,234.56" in en-IE, "￥1,235" in ja-JP. The amount is shown with exactly its currency's minor units; it
 // must already be rounded (rounding is a priced step, never a display side effect).
 func (l *Locale) Money(a money.Amount) string {
-	amt, err := currency.NewAmount(a.Fixed(), a.Currency)
+	fixed := a.Fixed()
+	key := a.Currency + " " + fixed
+	if s, ok := l.formatted.get(key); ok {
+		return s
+	}
+	amt, err := currency.NewAmount(fixed, a.Currency)
 	if err != nil {
 		return a.String()
 	}
-	return l.money.Format(amt)
+	s := l.money.Format(amt)
+	l.formatted.put(key, s)
+	return s
 }
 
 // Number formats a decimal with the locale's separators and at most maxPlaces decimals.
 func (l *Locale) Number(d decimal.Decimal, maxPlaces int32) string {
+	key := strconv.Itoa(int(maxPlaces)) + " " + d.String()
+	if s, ok := l.formatted.get(key); ok {
+		return s
+	}
 	f := *l.number
 	f.MaxDigits = uint8(maxPlaces)
 	// The currency is irrelevant (not displayed); USD only carries the number through the CLDR formatter.
@@ -139,7 +178,9 @@ func (l *Locale) Number(d decimal.Decimal, maxPlaces int32) string {
 	if err != nil {
 		return d.String()
 	}
-	return f.Format(amt)
+	s := f.Format(amt)
+	l.formatted.put(key, s)
+	return s
 }
 
 // Int formats an integer with the locale's grouping.

@@ -4,6 +4,8 @@ import (
 	"net/http"
 	"sort"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"golang.org/x/text/collate"
 	"golang.org/x/text/language"
@@ -28,6 +30,39 @@ type Router struct {
 	msgs    *Messages
 	regions func() []Region
 	base    string
+	// derived holds what every page computes from the regions (locales, sorted country lists), until the
+	// regions change.
+	derived atomic.Pointer[regionViews]
+}
+
+// regionViews is computed once per set of regions.
+type regionViews struct {
+	regions   []Region
+	locales   []*Locale
+	countries sync.Map // language code → []ui.Option sorted for that language, none selected
+}
+
+// views returns the views of the current regions, computing them when the regions changed (a new slice).
+func (rt *Router) views() *regionViews {
+	regs := rt.regions()
+	if v := rt.derived.Load(); v != nil && sameRegions(v.regions, regs) {
+		return v
+	}
+	v := &regionViews{regions: regs}
+	for _, reg := range regs {
+		for _, code := range reg.Languages {
+			if lang, ok := rt.msgs.ByCode(code); ok {
+				v.locales = append(v.locales, rt.msgs.Locale(lang, reg.Country))
+			}
+		}
+	}
+	rt.derived.Store(v)
+	return v
+}
+
+// sameRegions reports whether two region lists are the same slice (pricing hands out one until it reloads).
+func sameRegions(a, b []Region) bool {
+	return len(a) == len(b) && (len(a) == 0 || &a[0] == &b[0])
 }
 
 // NewRouter returns a router over the shipped messages and the served regions; base is the shop's public
@@ -198,46 +233,52 @@ func (rt *Router) AlternatesFunc(path func(loc *Locale) (string, bool)) []ui.Alt
 	return out
 }
 
-// Locales lists every served locale (a country with each of its languages).
-func (rt *Router) Locales() []*Locale {
-	var out []*Locale
-	for _, reg := range rt.regions() {
-		for _, code := range reg.Languages {
-			if lang, ok := rt.msgs.ByCode(code); ok {
-				out = append(out, rt.msgs.Locale(lang, reg.Country))
-			}
-		}
-	}
-	return out
-}
+// Locales lists every served locale (a country with each of its languages). The slice is shared: do not change
+// it.
+func (rt *Router) Locales() []*Locale { return rt.views().locales }
 
 // Selector builds the country/language chooser for the current locale, with country names in the visitor's
 // language (CLDR, via x/text) sorted for that language. next is the path to stay on after switching.
 func (rt *Router) Selector(cur *Locale, next string) ui.Selector {
-	namer := display.Regions(cur.Language.Tag)
 	s := ui.Selector{
 		Action: "/locale", Next: next,
 		Legend: cur.T("intl.ShopIn"), CountryLabel: cur.T("intl.Country"), LanguageLabel: cur.T("intl.Language"),
 		Submit: cur.T("intl.Change"),
 	}
-	for _, reg := range rt.regions() {
+	sorted := rt.countryOptions(cur.Language)
+	s.Countries = make([]ui.Option, len(sorted))
+	for i, o := range sorted {
+		o.Selected = o.Value == strings.ToLower(cur.Region)
+		s.Countries[i] = o
+	}
+	for _, lang := range rt.msgs.Languages() {
+		s.Languages = append(s.Languages, ui.Option{Value: lang.URL, Label: lang.Name, Selected: lang.Code == cur.Language.Code})
+	}
+	return s
+}
+
+// countryOptions lists the served countries named in lang and sorted by its collation; computed once per
+// language and set of regions.
+func (rt *Router) countryOptions(lang Language) []ui.Option {
+	v := rt.views()
+	if opts, ok := v.countries.Load(lang.Code); ok {
+		return opts.([]ui.Option)
+	}
+	namer := display.Regions(lang.Tag)
+	var opts []ui.Option
+	for _, reg := range v.regions {
 		name := reg.Country
 		if r, err := language.ParseRegion(reg.Country); err == nil {
 			if n := namer.Name(r); n != "" {
 				name = n
 			}
 		}
-		s.Countries = append(s.Countries, ui.Option{Value: strings.ToLower(reg.Country), Label: name,
-			Selected: reg.Country == cur.Region})
+		opts = append(opts, ui.Option{Value: strings.ToLower(reg.Country), Label: name})
 	}
-	coll := collate.New(cur.Language.Tag)
-	sort.SliceStable(s.Countries, func(i, j int) bool {
-		return coll.CompareString(s.Countries[i].Label, s.Countries[j].Label) < 0
-	})
-	for _, lang := range rt.msgs.Languages() {
-		s.Languages = append(s.Languages, ui.Option{Value: lang.URL, Label: lang.Name, Selected: lang.Code == cur.Language.Code})
-	}
-	return s
+	coll := collate.New(lang.Tag)
+	sort.SliceStable(opts, func(i, j int) bool { return coll.CompareString(opts[i].Label, opts[j].Label) < 0 })
+	v.countries.Store(lang.Code, opts)
+	return opts
 }
 
 // Choose resolves a selector submission: the country, and the language if that country offers it, else the

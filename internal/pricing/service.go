@@ -63,6 +63,7 @@ type Service struct {
 	mu        sync.RWMutex
 	markets   []Market
 	byCountry map[string]Market
+	regions   []intl.Region // of the active markets; shared, so read-only
 	rates     rateBook
 	lists     listIndex
 	// version counts reloads, so caches of computed prices know when to drop them.
@@ -124,7 +125,7 @@ func (s *Service) Reload(ctx context.Context) error {
 	book := newRateBook(rows, pivots)
 	lists := newListIndex(items)
 	s.mu.Lock()
-	s.markets, s.byCountry, s.rates, s.lists = markets, byCountry, book, lists
+	s.markets, s.byCountry, s.rates, s.lists, s.regions = markets, byCountry, book, lists, regionsOf(markets)
 	s.mu.Unlock()
 	s.version.Add(1)
 	return nil
@@ -229,12 +230,18 @@ func (s *Service) MarketFor(country string) (Market, error) {
 	return m, nil
 }
 
-// Regions lists, for the storefront's URL routing and selector, every country served with its languages.
+// Regions lists, for the storefront's URL routing and selector, every country served with its languages. The
+// slice is shared until the next reload: callers must not change it.
 func (s *Service) Regions() []intl.Region {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
+	return s.regions
+}
+
+// regionsOf lists the countries of the active markets with their languages.
+func regionsOf(markets []Market) []intl.Region {
 	var out []intl.Region
-	for _, m := range s.markets {
+	for _, m := range markets {
 		if !m.Active {
 			continue
 		}
