@@ -48,7 +48,7 @@ test: build
 	$(MAKE) --no-print-directory lint; \
 	$(GO) test -race -timeout $(TEST_TIMEOUT) ./...
 
-## bench: benchmarks of the hot paths on a real database
+## bench: Go benchmarks of the hot paths on a real database, then the load test of the real server (BENCH.md)
 bench: build
 	@set -euo pipefail; \
 	if [ -z "$${TEST_DATABASE_URL:-}" ] && [ -z "$${DATABASE_URL:-}" ]; then \
@@ -57,4 +57,5 @@ bench: build
 		TEST_DATABASE_URL=$$($(BIN) devdb start --dir "$$dir" --throwaway); \
 		export TEST_DATABASE_URL; \
 	fi; \
-	$(GO) test -run '^$$' -bench . -benchmem ./...
+	$(GO) test -run '^$$' -bench . -benchmem ./...; \
+	$(GO) run ./cmd/loadtest -server $(BIN)

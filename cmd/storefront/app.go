@@ -1,6 +1,7 @@
 package main
 
 import (
+	"compress/gzip"
 	"context"
 	"fmt"
 	"log/slog"
@@ -8,7 +9,6 @@ import (
 	"time"
 
 	"github.com/go-chi/chi/v5"
-	"github.com/go-chi/chi/v5/middleware"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"storefront/internal/account"
@@ -179,12 +179,20 @@ func (a *app) routes(accounts *account.Handler, catalogPages *catalog.Handler, c
 	r.Get("/healthz", func(w http.ResponseWriter, r *http.Request) { _, _ = w.Write([]byte("ok\n")) })
 	r.Get("/readyz", a.serveReady)
 	checkoutPages.WebhookRoutes(r)
+	if a.cfg.BenchEndpoints {
+		r.Mount("/bench/pprof", profiles())
+	}
 
 	r.Group(func(r chi.Router) {
-		r.Use(middleware.Compress(5, "text/html", "text/plain", "text/xml", "application/xml", "application/json"))
+		r.Use(httpx.Compress(gzip.DefaultCompression, "text/html", "text/plain", "text/xml", "application/xml", "application/json"))
 		r.Use(httpx.NewCSRF(a.cfg.SessionKey, a.cfg.Secure(), "/webhooks/").Middleware, accounts.Sessions)
 		a.site.Routes(r, a.cfg.BaseURL.String())
 		catalogPages.RootRoutes(r)
+		if a.cfg.BenchEndpoints {
+			r.Method(http.MethodGet, "/bench/reference", &referencePages{shop: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				a.handler.ServeHTTP(w, r)
+			})})
+		}
 		r.Mount("/admin", a.site.AdminRoutes(accounts))
 		r.Route("/{locale}", func(r chi.Router) {
 			r.Use(a.site.Storefront)

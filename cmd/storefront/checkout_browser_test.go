@@ -26,7 +26,7 @@ func seededShop(t *testing.T) *testShop {
 }
 
 // buyableProduct finds a product sold and in stock in the market of a storefront prefix, and its URL there.
-func (s *testShop) buyableProduct(t *testing.T, prefix, category string) (catalog.Item, string) {
+func (s *testShop) buyableProduct(t testing.TB, prefix, category string) (catalog.Item, string) {
 	t.Helper()
 	loc, ok := s.app.router.Resolve(strings.Trim(prefix, "/"))
 	if !ok {

@@ -45,6 +45,9 @@ type Config struct {
 	FXMaxAge time.Duration
 	// Demo enables the demo-only test payment method (DEMO=1).
 	Demo bool
+	// BenchEndpoints serves the load test's reference page and Go profiles under /bench/ (BENCH_ENDPOINTS=1);
+	// never set it in production.
+	BenchEndpoints bool
 	// Registrations are the seller's low-value VAT/GST registrations (SELLER_REGISTRATIONS, comma-separated:
 	// EU_IOSS, UK_VAT, AU_GST, NZ_GST, NO_VOEC, SG_OVR, CH_VAT), which decide whether import tax is collected at
 	// checkout under those schemes.
@@ -143,6 +146,9 @@ func Load(getenv func(string) string) (Config, error) {
 	}
 	if c.Demo, err = parseBool(get("DEMO", "false")); err != nil {
 		bad("DEMO must be true or false")
+	}
+	if c.BenchEndpoints, err = parseBool(get("BENCH_ENDPOINTS", "false")); err != nil {
+		bad("BENCH_ENDPOINTS must be true or false")
 	}
 
 	if len(problems) > 0 {
