@@ -185,7 +185,8 @@ func (a *app) routes(accounts *account.Handler, catalogPages *catalog.Handler, c
 
 	r.Group(func(r chi.Router) {
 		r.Use(httpx.Compress(gzip.DefaultCompression, "text/html", "text/plain", "text/xml", "application/xml", "application/json"))
-		r.Use(httpx.NewCSRF(a.cfg.SessionKey, a.cfg.Secure(), "/webhooks/").Middleware, accounts.Sessions)
+		r.Use(httpx.NewCSRF(a.cfg.SessionKey, a.cfg.Secure(), "/webhooks/").Middleware, httpx.RejectMalformedText,
+			accounts.Sessions)
 		a.site.Routes(r, a.cfg.BaseURL.String())
 		catalogPages.RootRoutes(r)
 		if a.cfg.BenchEndpoints {

@@ -162,6 +162,34 @@ func TestUnknownRoutesAndMalformedIDsAre404(t *testing.T) {
 	}
 }
 
+// TestMalformedTextIsRefusedNot500: a NUL byte or broken UTF-8 in a search, a form or a path is a clear refusal in
+// the shopper's language, never a 500 from deep inside a query.
+func TestMalformedTextIsRefusedNot500(t *testing.T) {
+	shop := newTestShop(t)
+	c := shop.client()
+	for _, p := range []string{"/de-de/search?q=%ff", "/de-de/search?q=Becher%00", "/de-de/c/%ff"} {
+		res := c.get(p, "Accept-Language", "de")
+		if res.Status != http.StatusUnprocessableEntity && res.Status != http.StatusNotFound {
+			t.Errorf("GET %s: %d, want 422 or 404", p, res.Status)
+		}
+	}
+	res := c.get("/de-de/search?q=%ff")
+	if !strings.Contains(res.Body, "Zeichen") || !strings.Contains(res.Body, `lang="de-DE"`) {
+		t.Errorf("the refusal is not explained in German: %d", res.Status)
+	}
+	for _, form := range []url.Values{
+		{"email": {"a\x00@example.com"}, "password": {"x"}},
+		{"email": {"\xff@example.com"}, "password": {"x"}},
+		{"email": {"new@example.com"}, "name": {"Mia\x00"}, "password": {"correct horse battery"}},
+	} {
+		for _, path := range []string{"/en-us/account/signin", "/en-us/account/signup"} {
+			if res := c.post(path, form); res.Status != http.StatusUnprocessableEntity {
+				t.Errorf("POST %s %q: %d, want 422", path, form.Encode(), res.Status)
+			}
+		}
+	}
+}
+
 func TestPostWithoutCSRFTokenIsForbidden(t *testing.T) {
 	shop := newTestShop(t)
 	shop.mustUser("sam@example.com", account.RoleShopper)
@@ -178,6 +206,11 @@ func TestPostWithoutCSRFTokenIsForbidden(t *testing.T) {
 	}
 	if c.cookie(account.SessionCookie) != nil {
 		t.Fatal("a session was started by a request without a valid CSRF token")
+	}
+	// The refusal speaks the storefront's language, whatever the browser prefers.
+	res := c.postRaw("/fr-fr/account/signin", url.Values{"email": {"sam@example.com"}})
+	if res.Status != http.StatusForbidden || !strings.Contains(res.Body, `lang="fr-FR"`) {
+		t.Errorf("403 under /fr-fr: %d, not in French", res.Status)
 	}
 	// A token from another visitor's cookie is not valid either.
 	other := shop.client()

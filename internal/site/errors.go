@@ -21,6 +21,10 @@ func (s *Site) RenderError(w http.ResponseWriter, r *http.Request, status int, e
 	if negotiated {
 		if admin {
 			loc = s.adminLocale(r)
+		} else if prefixed, ok := s.router.Resolve(firstSegment(r.URL.Path)); ok {
+			// Refused before the storefront's own middleware ran (a bad CSRF token, malformed text): the
+			// page is still in the storefront's language.
+			loc = prefixed
 		} else {
 			loc = s.router.Negotiate(r)
 		}
@@ -83,4 +87,10 @@ func (s *Site) RenderError(w http.ResponseWriter, r *http.Request, status int, e
 	if err := ui.Render(w, r, status, ui.Head{Title: p.Title, NoIndex: true}, ui.ErrorBody(p)); err != nil {
 		http.Error(w, http.StatusText(status), status)
 	}
+}
+
+// firstSegment is "de-de" for "/de-de/search".
+func firstSegment(path string) string {
+	seg, _, _ := strings.Cut(strings.TrimPrefix(path, "/"), "/")
+	return seg
 }
