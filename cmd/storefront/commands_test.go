@@ -17,7 +17,7 @@ func runCmd(t *testing.T, env map[string]string, stdin string, args ...string) (
 }
 
 func TestMigrateAndUserCommands(t *testing.T) {
-	env := map[string]string{"DATABASE_URL": pgtest.NewEmptyDatabase(t), "LOG_LEVEL": "error"}
+	env := map[string]string{"DATABASE_URL": pgtest.NewEmptyDatabase(t), "LOG_LEVEL": "error", "BLOB_DIR": t.TempDir()}
 	out, err := runCmd(t, env, "", "migrate", "version")
 	if err != nil || !strings.Contains(out, "schema at version 0 of") {
 		t.Fatalf("version on an empty database: %q %v", out, err)

@@ -414,7 +414,7 @@ func TestTwoServeProcessesShareOneDatabase(t *testing.T) {
 	done := make(chan error, len(addrs))
 	for _, addr := range addrs {
 		env := map[string]string{"DATABASE_URL": dbURL, "HTTP_ADDR": addr, "SESSION_KEY": testSessionKey,
-			"BASE_URL": "http://" + addr, "LOG_LEVEL": "error"}
+			"BASE_URL": "http://" + addr, "LOG_LEVEL": "error", "BLOB_DIR": t.TempDir()}
 		go func() {
 			done <- run(ctx, []string{"serve"}, func(k string) string { return env[k] }, strings.NewReader(""), io.Discard, io.Discard)
 		}()
