@@ -156,9 +156,10 @@ func (e importEstimator) Estimate(ctx context.Context, v catalog.Variant, price 
 }
 
 // shipFromFor picks the country the item would be dispatched from: a warehouse inside the destination's customs
-// territory when one has stock, else the warehouse the inventory prefers, else the country of origin.
+// territory when one has stock, else the warehouse the inventory prefers, else the country of origin. It reads
+// the stock shown on pages (at most inventory.ShownStockMaxAge old): checkout allocates from live stock.
 func shipFromFor(ctx context.Context, lc *landedcost.Service, inv *inventory.Service, country string, variantID int64, origin string) (string, error) {
-	warehouses, err := inv.Warehouses(ctx)
+	warehouses, err := inv.WarehousesToShow(ctx)
 	if err != nil {
 		return "", err
 	}
@@ -170,7 +171,7 @@ func shipFromFor(ctx context.Context, lc *landedcost.Service, inv *inventory.Ser
 	if err != nil {
 		return "", err
 	}
-	alloc, err := inv.Allocate(ctx, []inventory.Item{{VariantID: variantID, Quantity: 1}}, preferred)
+	alloc, err := inv.AllocateToShow(ctx, []inventory.Item{{VariantID: variantID, Quantity: 1}}, preferred)
 	if err == nil && len(alloc) > 0 {
 		return alloc[0].WarehouseCountry, nil
 	}

@@ -478,27 +478,38 @@ func insufficient(variantID int64, requested, available int) error {
 // ≤ 0; ErrInsufficientStock (ErrConflict, message inventory.InsufficientStock with VariantID, Requested and
 // Available) for the first variant that lacks stock.
 func (s *Service) Allocate(ctx context.Context, items []Item, preferredCountries []string) ([]Allocation, error) {
+	order, want, err := wanted(items)
+	if err != nil || len(order) == 0 {
+		return nil, err
+	}
+	rows, err := s.store().sellable(ctx, order)
+	if err != nil {
+		return nil, err
+	}
+	return allocate(rows, order, want, preferredCountries)
+}
+
+// wanted checks items and sums the units wanted per variant, keeping the variants' first-seen order.
+func wanted(items []Item) ([]int64, map[int64]int, error) {
 	var order []int64
 	want := map[int64]int{}
 	for _, it := range items {
 		if err := checkVariant(it.VariantID); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		if err := checkQuantity("quantity", it.Quantity); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		if _, seen := want[it.VariantID]; !seen {
 			order = append(order, it.VariantID)
 		}
 		want[it.VariantID] += it.Quantity
 	}
-	if len(order) == 0 {
-		return nil, nil
-	}
-	rows, err := s.store().sellable(ctx, order)
-	if err != nil {
-		return nil, err
-	}
+	return order, want, nil
+}
+
+// allocate chooses warehouses for the wanted units of each variant (in order) from their sellable stock.
+func allocate(rows []sellable, order []int64, want map[int64]int, preferredCountries []string) ([]Allocation, error) {
 	rank := map[string]int{}
 	for i, c := range preferredCountries {
 		c = strings.ToUpper(c)

@@ -746,8 +746,18 @@ func TestShownStockIsAtMostMaxAgeOld(t *testing.T) {
 	if shown, _ := s.AvailableToShow(context.Background(), []int64{501}); shown[501] != 3 {
 		t.Errorf("within the max age the page may show the earlier figure, got %d", shown[501])
 	}
+	if a, err := s.AllocateToShow(context.Background(), []Item{{VariantID: 501, Quantity: 1}}, []string{"DE"}); err != nil ||
+		len(a) != 1 || a[0].WarehouseCountry != "CN" {
+		t.Errorf("shown source within the max age: %+v %v", a, err)
+	}
+	if _, err := s.Allocate(context.Background(), []Item{{VariantID: 501, Quantity: 1}}, nil); err == nil {
+		t.Error("live allocation found stock that was sold")
+	}
 	time.Sleep(ShownStockMaxAge + 50*time.Millisecond)
 	if shown, _ := s.AvailableToShow(context.Background(), []int64{501}); shown[501] != 0 {
 		t.Errorf("stock shown after the max age: %d, want 0", shown[501])
+	}
+	if _, err := s.AllocateToShow(context.Background(), []Item{{VariantID: 501, Quantity: 1}}, nil); err == nil {
+		t.Error("a shown source after the max age for stock that was sold")
 	}
 }
