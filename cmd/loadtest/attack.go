@@ -22,6 +22,7 @@ type result struct {
 	rate       float64 // correct answers per second
 	p50, p99   time.Duration
 	firstError string
+	gcs        int64 // garbage collections the server ran during the measured run (and its warm-up)
 }
 
 // warmUp requests are sent before a repeatable scenario is measured, so connections are open and caches filled.

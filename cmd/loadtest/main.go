@@ -88,12 +88,17 @@ func run(ctx context.Context, args []string, getenv func(string) string, out io.
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
+		before := srv.gcStats(ctx, false)
 		res, err := attack(ctx, srv, sc, o)
 		if err != nil {
 			return fmt.Errorf("%s: %w", sc.name, err)
 		}
+		if after := srv.gcStats(ctx, false); before.valid && after.valid {
+			res.gcs = after.numGC - before.numGC
+		}
 		report.add(sc, res)
 	}
+	report.gc = srv.gcStats(ctx, true)
 	report.peakRSS, err = srv.peakRSS()
 	if err != nil {
 		return err

@@ -15,6 +15,7 @@ type report struct {
 	plan    plan
 	entries []entry
 	peakRSS int64
+	gc      gcStats // at the end, after a forced collection
 }
 
 type entry struct {
@@ -51,7 +52,7 @@ func (r *report) print(out io.Writer) {
 		runtime.NumCPU(), runtime.Version(), r.opts.duration, r.opts.maxRequests)
 	fmt.Fprintf(out, "reference page: the %d-byte category page pre-rendered, served from memory by the same server\n\n", r.plan.categoryBytes)
 	tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "endpoint\tconns\trequests\treq/s\tof ref\tp50 ms\tp99 ms\terrors\ttarget\t")
+	fmt.Fprintln(tw, "endpoint\tconns\trequests\treq/s\tof ref\tp50 ms\tp99 ms\terrors\tGCs\ttarget\t")
 	var notes []string
 	for _, e := range r.entries {
 		ratio := 0.0
@@ -59,8 +60,8 @@ func (r *report) print(out io.Writer) {
 			ratio = e.res.rate / ref
 		}
 		target, met := r.judge(e, ratio)
-		fmt.Fprintf(tw, "%s\t%d\t%d\t%.0f\t%.2f\t%.2f\t%.2f\t%d\t%s\t\n", e.sc.name, e.sc.connections, e.res.requests,
-			e.res.rate, ratio, ms(e.res.p50), ms(e.res.p99), e.res.errors, target+met)
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%.0f\t%.2f\t%.2f\t%.2f\t%d\t%d\t%s\t\n", e.sc.name, e.sc.connections, e.res.requests,
+			e.res.rate, ratio, ms(e.res.p50), ms(e.res.p99), e.res.errors, e.res.gcs, target+met)
 		if e.res.firstError != "" {
 			notes = append(notes, fmt.Sprintf("%s: first error: %s", e.sc.name, e.res.firstError))
 		}
@@ -71,6 +72,10 @@ func (r *report) print(out io.Writer) {
 		ms(r.startup), verdict(r.startup <= 300*time.Millisecond))
 	fmt.Fprintf(out, "server peak RSS (VmHWM) over the whole run, GOMEMLIMIT=%s: %.1f MB  (target ≤ 64 MB%s)\n",
 		r.opts.memLimit, float64(r.peakRSS)/1e6, verdict(r.peakRSS <= 64e6))
+	if r.gc.valid {
+		fmt.Fprintf(out, "server live heap at the end: %.1f MB; share of CPU spent in GC over the run: %.1f%%\n",
+			float64(r.gc.heapAlloc)/1e6, 100*r.gc.gcCPU)
+	}
 	for _, n := range notes {
 		fmt.Fprintln(out, n)
 	}

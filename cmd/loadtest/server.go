@@ -214,3 +214,43 @@ func (s *server) peakRSS() (int64, error) {
 	}
 	return 0, errors.New("peak RSS: no VmHWM in /proc status")
 }
+
+// gcStats is what the server's runtime says of its garbage collector (from the pprof heap page's MemStats).
+type gcStats struct {
+	numGC     int64
+	heapAlloc int64 // bytes of live and not yet collected objects
+	gcCPU     float64
+	valid     bool
+}
+
+// gcStats reads the server's MemStats; with collect it first runs a collection, so heapAlloc is the live heap.
+func (s *server) gcStats(ctx context.Context, collect bool) gcStats {
+	url := s.base + "/bench/pprof/heap?debug=1"
+	if collect {
+		url += "&gc=1"
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	if err != nil {
+		return gcStats{}
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return gcStats{}
+	}
+	defer res.Body.Close()
+	var st gcStats
+	sc := bufio.NewScanner(res.Body)
+	sc.Buffer(make([]byte, 1<<20), 1<<20)
+	for sc.Scan() {
+		line := sc.Text()
+		if v, ok := strings.CutPrefix(line, "# NumGC = "); ok {
+			st.numGC, _ = strconv.ParseInt(v, 10, 64)
+			st.valid = true
+		} else if v, ok := strings.CutPrefix(line, "# HeapAlloc = "); ok {
+			st.heapAlloc, _ = strconv.ParseInt(v, 10, 64)
+		} else if v, ok := strings.CutPrefix(line, "# GCCPUFraction = "); ok {
+			st.gcCPU, _ = strconv.ParseFloat(v, 64)
+		}
+	}
+	return st
+}

@@ -60,15 +60,11 @@ func (s *Service) list(ctx context.Context, snap *snapshot, sf Storefront, q Lis
 	if q.Products == nil {
 		key = newListingKey(snap, sf.PricesVersion(), market, q)
 	}
-	sorted, ok := s.listings.get(key, time.Now())
-	if !ok {
-		var err error
-		if sorted, err = sortedListing(ctx, snap, sf, market, q); err != nil {
-			return Listing{}, err
-		}
-		if q.Products == nil {
-			s.listings.put(key, sorted, time.Now())
-		}
+	sorted, err := s.listings.get(key, time.Now(), func() (*sortedItems, error) {
+		return sortedListing(ctx, snap, sf, market, q)
+	})
+	if err != nil {
+		return Listing{}, err
 	}
 	return pageOf(ctx, sf, sorted, q.Page)
 }

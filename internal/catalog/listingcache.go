@@ -67,10 +67,13 @@ const listingTTL = time.Minute
 const maxCachedListings = 2048
 
 // listingCache keeps priced, sorted category listings. Pricing every product of a category on every page view
-// was most of a category page's cost; with the cache a page view prices nothing.
+// was most of a category page's cost; with the cache a page view prices nothing. When an entry is missing (first
+// view, a new snapshot or prices version, expiry) one request prices the listing and the others asking for it at
+// the same time wait for that result, rather than each pricing the whole category at once.
 type listingCache struct {
-	mu      sync.Mutex
-	entries map[listingKey]cachedListing
+	mu       sync.Mutex
+	entries  map[listingKey]cachedListing
+	inflight map[listingKey]*listingCall
 }
 
 type cachedListing struct {
@@ -78,25 +81,47 @@ type cachedListing struct {
 	expires time.Time
 }
 
-func (c *listingCache) get(k listingKey, now time.Time) (*sortedItems, bool) {
-	if k.snap == nil {
-		return nil, false
-	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	e, ok := c.entries[k]
-	if !ok || now.After(e.expires) {
-		return nil, false
-	}
-	return e.sorted, true
+// listingCall is a listing being priced; done closes when sorted or err is set.
+type listingCall struct {
+	done   chan struct{}
+	sorted *sortedItems
+	err    error
 }
 
-func (c *listingCache) put(k listingKey, sorted *sortedItems, now time.Time) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.entries == nil || len(c.entries) >= maxCachedListings {
-		// Entries of older snapshots or prices are never asked for again; starting over drops them too.
-		c.entries = make(map[listingKey]cachedListing)
+// get returns the cached listing for k, or prices it with compute (once, however many requests ask at once).
+// A zero key (search results) is never cached.
+func (c *listingCache) get(k listingKey, now time.Time, compute func() (*sortedItems, error)) (*sortedItems, error) {
+	if k.snap == nil {
+		return compute()
 	}
-	c.entries[k] = cachedListing{sorted: sorted, expires: now.Add(listingTTL)}
+	c.mu.Lock()
+	if e, ok := c.entries[k]; ok && !now.After(e.expires) {
+		c.mu.Unlock()
+		return e.sorted, nil
+	}
+	if call, ok := c.inflight[k]; ok {
+		c.mu.Unlock()
+		<-call.done
+		return call.sorted, call.err
+	}
+	call := &listingCall{done: make(chan struct{})}
+	if c.inflight == nil {
+		c.inflight = make(map[listingKey]*listingCall)
+	}
+	c.inflight[k] = call
+	c.mu.Unlock()
+
+	call.sorted, call.err = compute()
+	c.mu.Lock()
+	delete(c.inflight, k)
+	if call.err == nil {
+		if c.entries == nil || len(c.entries) >= maxCachedListings {
+			// Entries of older snapshots or prices are never asked for again; starting over drops them too.
+			c.entries = make(map[listingKey]cachedListing)
+		}
+		c.entries[k] = cachedListing{sorted: call.sorted, expires: now.Add(listingTTL)}
+	}
+	c.mu.Unlock()
+	close(call.done)
+	return call.sorted, call.err
 }
