@@ -2,11 +2,14 @@ package account
 
 import (
 	"context"
+	"encoding/base64"
 	"errors"
 	"io"
 	"log/slog"
 	"strings"
 	"testing"
+
+	"golang.org/x/crypto/argon2"
 
 	"storefront/internal/platform/httpx"
 	"storefront/internal/platform/pgtest"
@@ -23,8 +26,17 @@ func newService(t *testing.T) *Service {
 
 func TestPasswordsAreArgon2idAndVerified(t *testing.T) {
 	h, err := hashPassword("correct horse battery")
-	if err != nil || !strings.HasPrefix(h, "$argon2id$v=19$m=19456,t=2,p=1$") {
+	if err != nil || !strings.HasPrefix(h, "$argon2id$v=19$m=7168,t=5,p=1$") {
 		t.Fatalf("hash %q %v", h, err)
+	}
+	// A hash made with the earlier 19 MiB setting still verifies: the parameters come from the hash.
+	old := "$argon2id$v=19$m=19456,t=2,p=1$" + base64.RawStdEncoding.EncodeToString([]byte("0123456789abcdef")) + "$" +
+		base64.RawStdEncoding.EncodeToString(argon2.IDKey([]byte("tr0ub4dor&3 horse"), []byte("0123456789abcdef"), 2, 19456, 1, 32))
+	if ok, err := checkPassword(old, "tr0ub4dor&3 horse"); !ok || err != nil {
+		t.Errorf("a 19 MiB hash no longer verifies: %v", err)
+	}
+	if _, err := checkPassword(strings.Replace(old, "m=19456", "m=4194304", 1), "tr0ub4dor&3 horse"); err == nil {
+		t.Error("a hash asking for 4 GiB was computed")
 	}
 	if ok, _ := checkPassword(h, "correct horse battery"); !ok {
 		t.Error("right password refused")
