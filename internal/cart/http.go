@@ -102,7 +102,7 @@ func (h *Handler) SignedIn(w http.ResponseWriter, r *http.Request, userID int64)
 	if err != nil {
 		return
 	}
-	if err := h.svc.Merge(r.Context(), c.Value, userID); err != nil {
+	if err := h.svc.Merge(r.Context(), c.Value, userID, ShopperFor(r)); err != nil {
 		h.svc.log.ErrorContext(r.Context(), "cart merge failed", "err", err)
 		return
 	}
@@ -130,7 +130,11 @@ func (h *Handler) render(w http.ResponseWriter, r *http.Request, status int, err
 		Blocked:  loc.T("cart.FixProblems"),
 		Subtotal: ui.BreakdownRow{Label: loc.N("cart.Subtotal", v.Units), Amount: loc.Money(v.Subtotal)}}
 	for _, n := range v.Notices {
-		p.Notices = append(p.Notices, loc.T(n, "Country", loc.CountryName(sh.Country)))
+		data := map[string]any{"Country": loc.CountryName(sh.Country)}
+		for k, val := range n.Data {
+			data[k] = val
+		}
+		p.Notices = append(p.Notices, loc.Message(n.ID, data))
 	}
 	for _, l := range v.Lines {
 		id := strconv.FormatInt(l.VariantID, 10)

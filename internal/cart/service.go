@@ -64,6 +64,8 @@ type Catalog interface {
 type Prices interface {
 	Price(ctx context.Context, m pricing.Market, country string, in pricing.PriceInput, at time.Time) (pricing.Price, error)
 	PriceWithRate(m pricing.Market, country string, in pricing.PriceInput, fx pricing.FXQuote, listPrice *decimal.Decimal, at time.Time) (pricing.Price, error)
+	// Market returns a market by code (a signed-in shopper's cart may be in another market than the request).
+	Market(code string) (pricing.Market, error)
 }
 
 // Stock is what the cart needs of inventory.
@@ -151,7 +153,7 @@ func (s *Service) Add(ctx context.Context, ref Ref, sh Shopper, variantID int64,
 	if err != nil {
 		return err
 	}
-	var plan repricing
+	var plan *repricing
 	for {
 		err := postgres.Transact(ctx, s.pool, func(tx pgx.Tx) error {
 			st := store{db: tx}
@@ -170,7 +172,10 @@ func (s *Service) Add(ctx context.Context, ref Ref, sh Shopper, variantID int64,
 				if plan == nil {
 					return &needsRepricing{lines: c.Lines}
 				}
-				if err := s.applyReprice(ctx, st, &c, sh, plan); err != nil {
+				// Nothing is dropped here, where the shopper could not be told: lines the market does not sell
+				// stay (the cart shows them as problems), and the cart page removes what cannot be priced, naming
+				// it.
+				if _, err := s.applyReprice(ctx, st, &c, sh, plan, false); err != nil {
 					return err
 				}
 			}
@@ -206,15 +211,19 @@ func (s *Service) Add(ctx context.Context, ref Ref, sh Shopper, variantID int64,
 		if !errors.As(err, &needs) || plan != nil {
 			return err
 		}
-		if plan, err = s.planReprice(ctx, needs.lines, sh); err != nil {
+		if plan, err = s.planReprice(ctx, needs.lines, sh, false); err != nil {
 			return err
 		}
 	}
 }
 
-// needsRepricing stops a cart change that found the cart in another market: its lines are priced again outside
+// needsRepricing stops a cart change that found lines priced for another market: they are priced again outside
 // the transaction, then the change is tried again.
-type needsRepricing struct{ lines []Line }
+type needsRepricing struct {
+	lines []Line
+	// market is the code of the market to price them for ("" for the shopper's).
+	market string
+}
 
 func (*needsRepricing) Error() string {
 	return "cart: the cart must be priced for the new market first"
@@ -279,13 +288,37 @@ func (s *Service) Remove(ctx context.Context, ref Ref, variantID int64) error {
 	})
 }
 
-// repricing is every line of a cart priced again for a shopper's market, by variant; variants missing from it
-// are no longer sold there.
-type repricing map[int64]pricing.Price
+// repricing is a cart's lines priced again for a market, worked out before the transaction that applies it.
+type repricing struct {
+	market string
+	// prices are the new prices by variant.
+	prices map[int64]pricing.Price
+	// removed are the lines the market cannot take, by variant: the item's title in the shopper's language, or
+	// "" for a variant no longer in the catalog.
+	removed map[int64]string
+	// seen are the variants the plan looked at; a line added since is not among them.
+	seen map[int64]bool
+}
 
-// planReprice prices lines again for the shopper's market at today's rates. It reads the catalog and pricing,
-// so it runs before the transaction that applies it.
-func (s *Service) planReprice(ctx context.Context, lines []Line, sh Shopper) (repricing, error) {
+// covers reports whether the plan was made for the market and looked at every line.
+func (p *repricing) covers(market string, lines []Line) bool {
+	if p == nil || p.market != market {
+		return false
+	}
+	for _, l := range lines {
+		if !p.seen[l.VariantID] {
+			return false
+		}
+	}
+	return true
+}
+
+// planReprice prices lines again for the shopper's market at today's rates. Variants no longer in the catalog
+// cannot be priced and are listed as removed; so are items the market does not sell when dropUnsold (a cart
+// moving to another market), which are otherwise priced and kept (the cart shows them as problems). It reads the
+// catalog and pricing, so it runs before the transaction that applies it: a request holding a connection in a
+// transaction while another module waits for one from the same pool deadlocks the shop under load.
+func (s *Service) planReprice(ctx context.Context, lines []Line, sh Shopper, dropUnsold bool) (*repricing, error) {
 	ids := make([]int64, len(lines))
 	for i, l := range lines {
 		ids[i] = l.VariantID
@@ -294,40 +327,86 @@ func (s *Service) planReprice(ctx context.Context, lines []Line, sh Shopper) (re
 	if err != nil {
 		return nil, err
 	}
-	plan := repricing{}
+	plan := &repricing{market: sh.Market.Code, prices: map[int64]pricing.Price{}, removed: map[int64]string{},
+		seen: map[int64]bool{}}
 	for _, l := range lines {
+		plan.seen[l.VariantID] = true
 		it, ok := items[l.VariantID]
-		if !ok {
-			continue
-		}
-		if plan[l.VariantID], err = s.priceLine(ctx, sh, it); err != nil {
-			return nil, err
+		switch {
+		case !ok:
+			plan.removed[l.VariantID] = ""
+		case !it.Sellable && dropUnsold:
+			plan.removed[l.VariantID] = it.Title
+		default:
+			if plan.prices[l.VariantID], err = s.priceLine(ctx, sh, it); err != nil {
+				return nil, err
+			}
 		}
 	}
 	return plan, nil
 }
 
+// removedLine is a line a repricing took out of the cart.
+type removedLine struct {
+	VariantID int64
+	Title     string // "" for a variant no longer in the catalog
+}
+
 // applyReprice writes a repricing into c inside the caller's transaction and moves the cart to the shopper's
-// market. A line the plan does not price (no longer sold there, or added since the plan was made) is dropped.
-func (s *Service) applyReprice(ctx context.Context, st store, c *Cart, sh Shopper, plan repricing) error {
+// market. With drop, the lines the plan removes are deleted and returned; otherwise they stay as they are, as
+// do lines added since the plan was made, for the cart page to deal with (it re-prices lines in another
+// currency, and tells the shopper what it removes).
+func (s *Service) applyReprice(ctx context.Context, st store, c *Cart, sh Shopper, plan *repricing, drop bool) ([]removedLine, error) {
 	var kept []Line
+	var removed []removedLine
 	for _, l := range c.Lines {
-		price, ok := plan[l.VariantID]
-		if !ok {
+		if title, ok := plan.removed[l.VariantID]; ok && drop {
 			if err := st.deleteLine(ctx, c.ID, l.VariantID); err != nil {
-				return err
+				return nil, err
 			}
+			removed = append(removed, removedLine{VariantID: l.VariantID, Title: title})
 			continue
 		}
-		l.Price, l.CapturedAt = price, s.now()
-		if err := st.putLine(ctx, c.ID, l); err != nil {
-			return err
+		if price, ok := plan.prices[l.VariantID]; ok {
+			l.Price, l.CapturedAt = price, s.now()
+			if err := st.putLine(ctx, c.ID, l); err != nil {
+				return nil, err
+			}
 		}
 		kept = append(kept, l)
 	}
 	c.Lines = kept
 	c.Market, c.Currency = sh.Market.Code, sh.Market.Currency
-	return st.setMarket(ctx, c.ID, c.Market, c.Currency)
+	return removed, st.setMarket(ctx, c.ID, c.Market, c.Currency)
+}
+
+// fits reports whether a line's price can be shown in the market as it is: in its currency, and (unless it
+// came from a price list) with a locked rate into that currency.
+func (l Line) fits(m pricing.Market) bool {
+	if l.Price.Shown.Currency != m.Currency {
+		return false
+	}
+	return l.Price.FromPriceList || l.Price.FX.Quote == m.Currency
+}
+
+// repriceReason tells why the cart must be priced again before it is shown to the shopper, as the notice's
+// message ID: another market, lines priced in another currency (a cart is in one currency; a line that is not
+// cannot be shown, so it is priced again rather than failing the page), or rates locked longer than
+// RepriceAfter. "" when the lines can be shown with their locked rates.
+func (s *Service) repriceReason(c Cart, sh Shopper) string {
+	if c.Market != sh.Market.Code || c.Currency != sh.Market.Currency {
+		return "cart.RepricedMarket"
+	}
+	reason := ""
+	for _, l := range c.Lines {
+		if !l.fits(sh.Market) {
+			return "cart.RepricedMarket"
+		}
+		if s.now().Sub(l.CapturedAt) > RepriceAfter {
+			reason = "cart.RepricedRate"
+		}
+	}
+	return reason
 }
 
 // ViewLine is a cart line as the shopper sees it now.
@@ -341,47 +420,66 @@ type ViewLine struct {
 	Total   money.Amount
 }
 
+// Notice is something the shopper is told about their cart: a message ID and its template data (the page adds
+// the country as "Country").
+type Notice struct {
+	ID   string
+	Data map[string]any
+}
+
 // View is the cart as shown: priced lines, problems, notices and totals.
 type View struct {
 	Cart
 	Lines    []ViewLine
 	Shopper  Shopper
-	Notices  []string // message IDs
+	Notices  []Notice
 	Subtotal money.Amount
 	Units    int
 	// CanCheckout is true when the cart is not empty and every line can be bought.
 	CanCheckout bool
 }
 
-// View prices the cart for the shopper. Lines keep their locked exchange rate; a cart from another market, or
-// lines locked longer than RepriceAfter, are priced again and the shopper is told. Writes only when something
-// had to be re-priced.
+// View prices the cart for the shopper. Lines keep their locked exchange rate; a cart from another market,
+// lines in another currency than the market's, or lines locked longer than RepriceAfter are priced again and the
+// shopper is told, by name, of every item removed on the way (not sold in the new market, or no longer sold at
+// all). Writes only when something had to be re-priced; other modules are only called outside the transaction.
 func (s *Service) View(ctx context.Context, ref Ref, sh Shopper) (View, error) {
 	v := View{Shopper: sh, Subtotal: money.Amount{Number: decimal.Zero, Currency: sh.Market.Currency}}
 	c, found, err := store{db: s.pool}.find(ctx, ref)
 	if err != nil || !found {
 		return v, err
 	}
-	stale := c.Market != sh.Market.Code
-	for _, l := range c.Lines {
-		if s.now().Sub(l.CapturedAt) > RepriceAfter {
-			stale = true
-		}
-	}
-	if stale && len(c.Lines) > 0 {
-		notice := "cart.RepricedRate"
-		if c.Market != sh.Market.Code {
-			notice = "cart.RepricedMarket"
-		}
-		plan, err := s.planReprice(ctx, c.Lines, sh)
+	if reason := s.repriceReason(c, sh); reason != "" && len(c.Lines) > 0 {
+		// Items a market does not sell leave the cart when it moves there; in its own market they stay, shown as
+		// problems, until the shopper removes them.
+		plan, err := s.planReprice(ctx, c.Lines, sh, c.Market != sh.Market.Code)
 		if err != nil {
 			return v, err
 		}
-		err = postgres.Transact(ctx, s.pool, func(tx pgx.Tx) error { return s.applyReprice(ctx, store{db: tx}, &c, sh, plan) })
+		var removed []removedLine
+		err = postgres.Transact(ctx, s.pool, func(tx pgx.Tx) error {
+			st := store{db: tx}
+			// Read again: the cart may have changed since the plan was made.
+			cur, found, err := st.find(ctx, ref)
+			if err != nil || !found {
+				c = Cart{}
+				return err
+			}
+			removed, err = s.applyReprice(ctx, st, &cur, sh, plan, true)
+			c = cur
+			return err
+		})
 		if err != nil {
 			return v, err
 		}
-		v.Notices = append(v.Notices, notice)
+		v.Notices = append(v.Notices, Notice{ID: reason})
+		for _, r := range removed {
+			if r.Title == "" {
+				v.Notices = append(v.Notices, Notice{ID: "cart.RemovedDiscontinued"})
+				continue
+			}
+			v.Notices = append(v.Notices, Notice{ID: "cart.RemovedNotSold", Data: map[string]any{"Item": r.Title}})
+		}
 	}
 	v.Cart = c
 	if len(c.Lines) == 0 {
@@ -446,45 +544,128 @@ func (s *Service) lineWithLockedRate(ctx context.Context, sh Shopper, it catalog
 	if current.FromPriceList {
 		return current, nil
 	}
+	if l.Price.FromPriceList || !l.fits(sh.Market) {
+		// No rate to keep: the line's list price is gone, or the line joined the cart after it was re-priced.
+		return current, nil
+	}
 	return s.prices.PriceWithRate(sh.Market, sh.Country, in, l.Price.FX, nil, s.now())
 }
 
-// Merge moves a guest cart into the user's cart at sign-in: quantities add up (capped at MaxPerLine), the guest
-// cart is deleted.
-func (s *Service) Merge(ctx context.Context, guestToken string, userID int64) error {
+// Merge moves a guest cart into the user's cart at sign-in; sh is where the shopper signed in. A user without a
+// cart adopts the guest cart as it is (the cart page re-prices it for wherever it is shown). Otherwise the guest's
+// lines join the user's cart in that cart's market: lines priced for another market (or in another currency)
+// are priced again for it first, outside the transaction; an item in both carts keeps the user's line with the
+// quantities added up to at most MaxPerLine; lines beyond MaxLines are left out. The guest cart is deleted.
+func (s *Service) Merge(ctx context.Context, guestToken string, userID int64, sh Shopper) error {
 	if guestToken == "" || userID == 0 {
 		return nil
 	}
-	return postgres.Transact(ctx, s.pool, func(tx pgx.Tx) error {
-		st := store{db: tx}
-		guest, found, err := st.find(ctx, Ref{Token: guestToken})
-		if err != nil || !found {
+	var plan *repricing
+	for attempt := 0; ; attempt++ {
+		err := postgres.Transact(ctx, s.pool, func(tx pgx.Tx) error {
+			st := store{db: tx}
+			guest, found, err := st.find(ctx, Ref{Token: guestToken})
+			if err != nil || !found {
+				return err
+			}
+			user, found, err := st.find(ctx, Ref{UserID: userID})
+			if err != nil {
+				return err
+			}
+			if !found {
+				return st.adopt(ctx, guest.ID, userID)
+			}
+			var foreign []Line
+			for _, l := range guest.Lines {
+				if guest.Market != user.Market || !l.fits(pricing.Market{Currency: user.Currency}) {
+					foreign = append(foreign, l)
+				}
+			}
+			repriced := map[int64]pricing.Price{}
+			if len(foreign) > 0 {
+				if !plan.covers(user.Market, foreign) {
+					return &needsRepricing{lines: foreign, market: user.Market}
+				}
+				for _, l := range foreign {
+					if p, ok := plan.prices[l.VariantID]; ok {
+						repriced[l.VariantID] = p
+					}
+				}
+			}
+			if err := s.mergeLines(ctx, st, user, guest.Lines, repriced); err != nil {
+				return err
+			}
+			return st.deleteCart(ctx, guest.ID)
+		})
+		var needs *needsRepricing
+		if !errors.As(err, &needs) || attempt >= 3 {
 			return err
 		}
-		user, found, err := st.find(ctx, Ref{UserID: userID})
+		target, err := s.shopperIn(needs.market, sh)
 		if err != nil {
 			return err
 		}
-		if !found {
-			// Adopt the guest cart as it is.
-			return st.adopt(ctx, guest.ID, userID)
-		}
-		for _, gl := range guest.Lines {
-			merged := gl
-			for _, ul := range user.Lines {
-				if ul.VariantID == gl.VariantID {
-					merged.Quantity = min(ul.Quantity+gl.Quantity, MaxPerLine)
-				}
-			}
-			if err := st.putLine(ctx, user.ID, merged); err != nil {
-				return err
-			}
-		}
-		if err := st.touch(ctx, user.ID); err != nil {
+		// Items the user's market does not sell are kept (priced there): the cart page shows them as problems,
+		// and nothing disappears at sign-in without the shopper seeing it.
+		if plan, err = s.planReprice(ctx, needs.lines, target, false); err != nil {
 			return err
 		}
-		return st.deleteCart(ctx, guest.ID)
-	})
+	}
+}
+
+// mergeLines adds guest lines to the user's cart inside the caller's transaction, with the new prices of the
+// lines that came from another market.
+func (s *Service) mergeLines(ctx context.Context, st store, user Cart, guest []Line, repriced map[int64]pricing.Price) error {
+	at := map[int64]int{}
+	for i, l := range user.Lines {
+		at[l.VariantID] = i
+	}
+	lines, left := len(user.Lines), 0
+	for _, gl := range guest {
+		if price, ok := repriced[gl.VariantID]; ok {
+			gl.Price, gl.CapturedAt = price, s.now()
+		}
+		if i, ok := at[gl.VariantID]; ok {
+			ul := user.Lines[i]
+			ul.Quantity = min(ul.Quantity+gl.Quantity, MaxPerLine)
+			if err := st.putLine(ctx, user.ID, ul); err != nil {
+				return err
+			}
+			continue
+		}
+		if lines >= MaxLines {
+			left++
+			continue
+		}
+		gl.Quantity = min(gl.Quantity, MaxPerLine)
+		if err := st.putLine(ctx, user.ID, gl); err != nil {
+			return err
+		}
+		at[gl.VariantID] = len(user.Lines)
+		user.Lines = append(user.Lines, gl)
+		lines++
+	}
+	if left > 0 {
+		s.log.InfoContext(ctx, "cart merge: the account's cart is full, guest lines left out", "cart", user.ID,
+			"left_out", left, "max_lines", MaxLines)
+	}
+	return st.touch(ctx, user.ID)
+}
+
+// shopperIn is the shopper pricing in the market with the code: sh itself when it is sh's market, else the
+// market's first country in sh's language.
+func (s *Service) shopperIn(code string, sh Shopper) (Shopper, error) {
+	if code == "" || code == sh.Market.Code {
+		return sh, nil
+	}
+	m, err := s.prices.Market(code)
+	if err != nil {
+		return Shopper{}, fmt.Errorf("cart: market %s: %w", code, err)
+	}
+	if len(m.Countries) == 0 {
+		return Shopper{}, fmt.Errorf("cart: market %s serves no country", code)
+	}
+	return Shopper{Market: m, Country: m.Countries[0], Locale: sh.Locale}, nil
 }
 
 // ClearTx empties a cart inside the caller's transaction (the order that bought it).

@@ -174,7 +174,17 @@ func optionLabel(loc *intl.Locale, name, value string) (string, string) {
 	return nameLabel, value
 }
 
-// serveCategory handles GET /{locale}/c/{slug}.
+// canonicalRedirect sends a page reached by another language's slug (a shared link, or the language selector,
+// which keeps the path) to its canonical URL in the storefront, keeping the query (variant, filters, page).
+func canonicalRedirect(w http.ResponseWriter, r *http.Request, target string) {
+	if r.URL.RawQuery != "" {
+		target += "?" + r.URL.RawQuery
+	}
+	http.Redirect(w, r, target, http.StatusMovedPermanently)
+}
+
+// serveCategory handles GET /{locale}/c/{slug}: the category under its slug in the locale (another language's
+// slug redirects there).
 func (h *Handler) serveCategory(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	loc := intl.FromContext(ctx)
@@ -182,13 +192,15 @@ func (h *Handler) serveCategory(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	c := snap.categoryBySlug(loc.Language.Code, chi.URLParam(r, "slug"))
+	slug := chi.URLParam(r, "slug")
+	c := snap.storefrontCategory(loc.Language.Code, slug)
 	if c == nil {
 		return ErrCategoryNotFound
 	}
 	t := c.text(loc.Language.Code)
-	if own := c.Texts[loc.Language.Code]; own.Slug != "" && own.Slug != chi.URLParam(r, "slug") {
-		http.Redirect(w, r, loc.Path("/c/"+url.PathEscape(own.Slug)), http.StatusMovedPermanently)
+	if t.Slug != slug {
+		// Another language's slug (or English where this one has its own): one canonical URL per storefront.
+		canonicalRedirect(w, r, loc.Path("/c/"+url.PathEscape(t.Slug)))
 		return nil
 	}
 	facetNames := snapFacetNames(snap, c.ID)
@@ -363,7 +375,7 @@ func (h *Handler) serveSearch(w http.ResponseWriter, r *http.Request) error {
 }
 
 // serveProduct handles GET /{locale}/p/{slug}[?sku=…]: the product in the shopper's language, currency and
-// market, with the chosen variant.
+// market, with the chosen variant. A slug of any other language redirects (301) to the locale's own.
 func (h *Handler) serveProduct(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	loc := intl.FromContext(ctx)
@@ -372,17 +384,13 @@ func (h *Handler) serveProduct(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	slug := chi.URLParam(r, "slug")
-	p := snap.productBySlug(loc.Language.Code, slug)
+	p := snap.storefrontProduct(loc.Language.Code, slug)
 	if p == nil || p.Status != StatusActive || len(p.Variants) == 0 {
 		return ErrProductNotFound
 	}
 	t, _ := p.text(loc.Language.Code)
 	if t.Slug != slug {
-		target := loc.Path("/p/" + url.PathEscape(t.Slug))
-		if r.URL.RawQuery != "" {
-			target += "?" + r.URL.RawQuery
-		}
-		http.Redirect(w, r, target, http.StatusMovedPermanently)
+		canonicalRedirect(w, r, loc.Path("/p/"+url.PathEscape(t.Slug)))
 		return nil
 	}
 	market := h.sf.Market(ctx)

@@ -17,6 +17,9 @@ type snapshot struct {
 	bySlug     map[string]*Product // "locale\x00slug"
 	variants   map[int64]*Variant
 	bySKU      map[string]*Variant
+	// slugLocales lists, sorted, every locale some product or category has a slug in: the order in which a
+	// slug of another language is looked up.
+	slugLocales []string
 	// inCategory lists the products of a category and all categories below it, newest first.
 	inCategory map[int64][]*Product
 }
@@ -40,6 +43,7 @@ func slugKey(locale, slug string) string { return locale + "\x00" + slug }
 
 // index builds the lookups once everything is loaded.
 func (s *snapshot) index() {
+	locales := map[string]bool{}
 	for _, c := range s.categories {
 		if c.ParentID == 0 {
 			s.roots = append(s.roots, c)
@@ -48,6 +52,7 @@ func (s *snapshot) index() {
 		}
 		for locale, t := range c.Texts {
 			s.catBySlug[slugKey(locale, t.Slug)] = c
+			locales[locale] = true
 		}
 	}
 	byPosition := func(list []*Category) {
@@ -65,6 +70,7 @@ func (s *snapshot) index() {
 	for _, p := range s.ordered {
 		for locale, t := range p.Texts {
 			s.bySlug[slugKey(locale, t.Slug)] = p
+			locales[locale] = true
 		}
 		for i := range p.Variants {
 			v := &p.Variants[i]
@@ -81,6 +87,10 @@ func (s *snapshot) index() {
 		sort.SliceStable(list, func(i, j int) bool { return newer(list[i], list[j]) })
 		s.inCategory[id] = list
 	}
+	for locale := range locales {
+		s.slugLocales = append(s.slugLocales, locale)
+	}
+	sort.Strings(s.slugLocales)
 }
 
 // newer orders products newest first: by publication, then creation, then ID.
@@ -188,7 +198,7 @@ func (c *Category) text(locale string) CategoryText {
 }
 
 // productBySlug finds a product by its slug in the locale, or by its English slug (an English link opened in
-// another storefront); the page then redirects to the locale's own slug when it has one.
+// another storefront). The CSV import matches rows by it; pages use storefrontProduct.
 func (s *snapshot) productBySlug(locale, slug string) *Product {
 	if p := s.bySlug[slugKey(locale, slug)]; p != nil {
 		return p
@@ -196,11 +206,37 @@ func (s *snapshot) productBySlug(locale, slug string) *Product {
 	return s.bySlug[slugKey("en", slug)]
 }
 
-func (s *snapshot) categoryBySlug(locale, slug string) *Category {
+// storefrontProduct finds the product a storefront URL names: by its slug in the storefront's locale, else in
+// English, else in any other language (a link shared from another storefront, or the language selector keeping
+// the path). Slugs are unique per language only, so the storefront's own language wins, then English, then the
+// other languages in a fixed order. The page redirects to the locale's canonical slug.
+func (s *snapshot) storefrontProduct(locale, slug string) *Product {
+	if p := s.productBySlug(locale, slug); p != nil {
+		return p
+	}
+	for _, l := range s.slugLocales {
+		if p := s.bySlug[slugKey(l, slug)]; p != nil {
+			return p
+		}
+	}
+	return nil
+}
+
+// storefrontCategory finds the category a storefront URL names, with the same lookup order as
+// storefrontProduct.
+func (s *snapshot) storefrontCategory(locale, slug string) *Category {
 	if c := s.catBySlug[slugKey(locale, slug)]; c != nil {
 		return c
 	}
-	return s.catBySlug[slugKey("en", slug)]
+	if c := s.catBySlug[slugKey("en", slug)]; c != nil {
+		return c
+	}
+	for _, l := range s.slugLocales {
+		if c := s.catBySlug[slugKey(l, slug)]; c != nil {
+			return c
+		}
+	}
+	return nil
 }
 
 // slugFor returns the slug a product is reached by in locale.

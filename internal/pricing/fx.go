@@ -1,13 +1,12 @@
 package pricing
 
 import (
-	"fmt"
+	"errors"
 	"sort"
 	"time"
 
 	"github.com/shopspring/decimal"
 
-	"storefront/internal/platform/httpx"
 	"storefront/internal/platform/money"
 )
 
@@ -15,8 +14,11 @@ import (
 // order that keeps an FXQuote's Rate needs a column with this scale to re-price identically).
 const RateScale = 12
 
-// ErrNoRate is returned when no exchange rate between two currencies is in force at the requested time.
-var ErrNoRate = fmt.Errorf("pricing: exchange rate %w", httpx.ErrNotFound)
+// ErrNoRate is returned when no exchange rate between two currencies is in force at the requested time. That is
+// the shop's fault (its rates were not loaded), not the request's: it wraps none of httpx's user error kinds, so a
+// page that fails with it is a server error and logged as one, and the site shows the shopper that prices for
+// their country are temporarily unavailable (503) instead of a missing page.
+var ErrNoRate = errors.New("pricing: no exchange rate in force")
 
 // FXQuote is the exchange rate a price or conversion used: 1 Base = Rate Quote. It is what a cart line captures
 // and an order locks, so that the line can be re-priced (PriceWithRate) and refunded identically later.

@@ -82,7 +82,8 @@ func ageText(loc *intl.Locale, d time.Duration) string {
 	return loc.N("pricing.AgeDays", int(d.Hours()/24))
 }
 
-// staleNotice is the warning shown while a market currency's rate is older than fxMaxAge, or missing.
+// staleNotice is the warning shown while a market currency's rate is older than fxMaxAge, or missing; a missing
+// rate names the countries whose storefronts cannot show prices because of it.
 func (h *Handler) staleNotice(loc *intl.Locale, now time.Time) []views.Notice {
 	stale := h.svc.staleRates(now, h.fxMaxAge)
 	if len(stale) == 0 {
@@ -92,13 +93,28 @@ func (h *Handler) staleNotice(loc *intl.Locale, now time.Time) []views.Notice {
 	for _, s := range stale {
 		pair := s.Base + "→" + s.Quote
 		if s.Missing {
-			n.Items = append(n.Items, loc.T("pricing.RateMissing", "Pair", pair))
+			n.Items = append(n.Items, loc.T("pricing.RateMissing", "Pair", pair,
+				"Markets", strings.Join(h.countriesPricedIn(loc, s.Quote), ", ")))
 			continue
 		}
 		n.Items = append(n.Items, loc.T("pricing.RateStale", "Pair", pair, "Age", ageText(loc, s.Age),
 			"Date", loc.DateTime(s.EffectiveAt.UTC())))
 	}
 	return []views.Notice{n}
+}
+
+// countriesPricedIn names, in the admin's language, the countries of the active markets that sell in currency.
+func (h *Handler) countriesPricedIn(loc *intl.Locale, currency string) []string {
+	var out []string
+	for _, m := range h.svc.Markets() {
+		if !m.Active || m.Currency != currency {
+			continue
+		}
+		for _, c := range m.Countries {
+			out = append(out, loc.CountryName(c)+" ("+m.Code+")")
+		}
+	}
+	return out
 }
 
 func fieldErrors(loc *intl.Locale, errs httpx.FieldErrors) (all []string, byField func(string) string) {

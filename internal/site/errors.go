@@ -8,6 +8,7 @@ import (
 	"storefront/internal/intl"
 	"storefront/internal/platform/httpx"
 	"storefront/internal/platform/ui"
+	"storefront/internal/pricing"
 )
 
 // RenderError writes the localized error page: in the storefront's frame under a storefront prefix, in the back
@@ -37,6 +38,13 @@ func (s *Site) RenderError(w http.ResponseWriter, r *http.Request, status int, e
 		r = r.WithContext(ctx)
 	}
 
+	// A market without an exchange rate in force cannot show a price: the shop's fault, and temporary (logged as
+	// a server error by httpx). The shopper is told so, not that the page does not exist.
+	noRate := !admin && errors.Is(err, pricing.ErrNoRate)
+	if noRate {
+		status = http.StatusServiceUnavailable
+		w.Header().Set("Retry-After", "300")
+	}
 	p := ui.ErrorProps{Status: status}
 	switch status {
 	case http.StatusNotFound:
@@ -56,6 +64,10 @@ func (s *Site) RenderError(w http.ResponseWriter, r *http.Request, status int, e
 	default:
 		p.Title, p.Message = loc.T("site.ServerErrorTitle"), loc.T("site.ServerErrorMessage",
 			"RequestID", httpx.RequestID(ctx))
+	}
+	if noRate {
+		p.Title, p.Message = loc.T("site.PricesUnavailableTitle"), loc.T("site.PricesUnavailableMessage",
+			"Country", loc.CountryName(loc.Region), "RequestID", httpx.RequestID(ctx))
 	}
 	// A user error carries its own explanation; server errors never show internals.
 	var ue *httpx.UserError

@@ -108,8 +108,10 @@ func (s *Site) serveRoot(w http.ResponseWriter, r *http.Request) {
 }
 
 // serveChooseLocale handles GET /locale?country=de&lang=de&next=/…: the selector's submission. It remembers
-// the choice and goes to the same page in the chosen storefront. The cart follows the visitor: it is keyed by
-// its own cookie, not by the URL, and is re-priced for the new market when next shown.
+// the choice and goes to the same page in the chosen storefront. The path is kept as it is: a product or
+// category slug of the previous language resolves in every storefront and redirects to the chosen language's
+// own (the catalog knows every language's slugs). The cart follows the visitor: it is keyed by its own cookie,
+// not by the URL, and is re-priced for the new market when next shown.
 func (s *Site) serveChooseLocale(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	loc, ok := s.router.Choose(q.Get("country"), q.Get("lang"))
