@@ -64,7 +64,7 @@ type Price struct {
 
 // Price prices one item for a shopper in country (one of the market's countries) at the time. Errors: ErrInvalid
 // for a country outside the market, an unknown tax category or a negative base price; ErrNoRate when the market
-// currency has no rate in force; the TaxRates' errors.
+// currency has no rate in force (the storefront answers 503); the TaxRates' errors.
 func (s *Service) Price(ctx context.Context, m Market, country string, in PriceInput, at time.Time) (Price, error) {
 	var one [1]Price
 	if err := s.pricesInto(m, country, []PriceInput{in}, at, one[:]); err != nil {

@@ -270,8 +270,8 @@ func (s *Service) marketCurrencies() []string {
 
 // RateAt returns the exchange rate base→quote in force at the time, without any buffer: the stored rate of the
 // pair, its inverse, or a cross rate through EUR or the base currency, whichever is newest (see FXQuote). The
-// identity quote is returned for base == quote. Errors: ErrInvalid for an unknown currency; ErrNoRate
-// (ErrNotFound) when no rate is in force.
+// identity quote is returned for base == quote. Errors: ErrInvalid for an unknown currency; ErrNoRate (a fault
+// of the shop's data, not of the request) when no rate is in force.
 func (s *Service) RateAt(base, quote string, at time.Time) (FXQuote, error) {
 	if !money.IsCurrency(base) || !money.IsCurrency(quote) {
 		return FXQuote{}, fmt.Errorf("pricing: rate %s→%s: %w", base, quote, httpx.ErrInvalid)
