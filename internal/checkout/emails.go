@@ -23,37 +23,64 @@ func (s *Service) localeOf(o Order) *intl.Locale {
 // queueConfirmation writes the order confirmation to the outbox, in the shopper's language, inside tx.
 func (s *Service) queueConfirmation(ctx context.Context, tx pgx.Tx, o Order) error {
 	loc := s.localeOf(o)
-	amt := func(a money.Amount) string { return loc.Money(a) }
 	var b strings.Builder
 	fmt.Fprintln(&b, loc.T("checkout.MailHello", "Name", o.Address.Name))
 	fmt.Fprintln(&b)
 	fmt.Fprintln(&b, loc.T("checkout.MailConfirmed", "Number", o.Number))
 	fmt.Fprintln(&b)
-	for _, l := range o.Lines {
-		fmt.Fprintf(&b, "%d × %s (%s) — %s\n", l.Quantity, l.Title, l.SKU,
-			amt(money.Amount{Number: l.LineTotal(), Currency: o.Currency}))
-	}
-	fmt.Fprintln(&b)
-	fmt.Fprintf(&b, "%s: %s\n", loc.T("checkout.Shipping"), amt(o.Shipping))
-	if !o.Duty.IsZero() {
-		fmt.Fprintf(&b, "%s: %s\n", loc.T("checkout.Duty"), amt(o.Duty))
-	}
-	if adj := o.TaxAdjustment(); !adj.IsZero() || !o.TaxIncluded {
-		fmt.Fprintf(&b, "%s: %s\n", taxLabel(loc, o.TaxIncluded), amt(adj))
-	}
-	if !o.Fees.IsZero() {
-		fmt.Fprintf(&b, "%s: %s\n", loc.T("checkout.Fees"), amt(o.Fees))
-	}
-	fmt.Fprintf(&b, "%s: %s\n", loc.T("checkout.Total"), amt(o.Total))
-	fmt.Fprintf(&b, "%s: %s\n", loc.T("checkout.PaidNow"), amt(o.DueNow))
-	if !o.DueOnDelivery.IsZero() {
-		fmt.Fprintf(&b, "%s: %s\n", loc.T("checkout.PayOnDelivery"), amt(o.DueOnDelivery))
-	}
+	writeSummary(&b, loc, o, loc.T("checkout.PaidNow"))
 	fmt.Fprintln(&b)
 	fmt.Fprintln(&b, loc.T("checkout.MailFollow"))
 	fmt.Fprintln(&b, s.baseURL+s.OrderLink(o, loc.Prefix()))
 	return mail.Enqueue(ctx, tx, mail.Message{To: o.Email, Subject: loc.T("checkout.MailSubject", "Number", o.Number),
 		Body: b.String(), Locale: loc.BCP47()})
+}
+
+// queueReceived writes the "order received" e-mail of an order paid by bank transfer, in the shopper's language,
+// inside tx: what to transfer, with which reference, to which account and by when, and the order's link. The
+// confirmation follows when the transfer arrives.
+func (s *Service) queueReceived(ctx context.Context, tx pgx.Tx, o Order) error {
+	loc := s.localeOf(o)
+	var b strings.Builder
+	fmt.Fprintln(&b, loc.T("checkout.MailHello", "Name", o.Address.Name))
+	fmt.Fprintln(&b)
+	fmt.Fprintln(&b, loc.T("checkout.MailReceived", "Number", o.Number))
+	fmt.Fprintln(&b)
+	writeSummary(&b, loc, o, loc.T("checkout.PayNow"))
+	fmt.Fprintln(&b)
+	fmt.Fprintln(&b, loc.T("checkout.BankInstructions", "Amount", loc.Money(o.DueNow), "Number", o.Number))
+	fmt.Fprintln(&b, loc.T("checkout.BankDetails"))
+	fmt.Fprintln(&b, loc.T("checkout.PayBy", "Date", loc.Date(o.PayBy)))
+	fmt.Fprintln(&b)
+	fmt.Fprintln(&b, loc.T("checkout.MailFollow"))
+	fmt.Fprintln(&b, s.baseURL+s.OrderLink(o, loc.Prefix()))
+	return mail.Enqueue(ctx, tx, mail.Message{To: o.Email, Subject: loc.T("checkout.MailReceivedSubject", "Number", o.Number),
+		Body: b.String(), Locale: loc.BCP47()})
+}
+
+// writeSummary writes an order's lines and charges; nowLabel names the amount due now (paid, or to pay).
+func writeSummary(b *strings.Builder, loc *intl.Locale, o Order, nowLabel string) {
+	amt := func(a money.Amount) string { return loc.Money(a) }
+	for _, l := range o.Lines {
+		fmt.Fprintf(b, "%d × %s (%s) — %s\n", l.Quantity, l.Title, l.SKU,
+			amt(money.Amount{Number: l.LineTotal(), Currency: o.Currency}))
+	}
+	fmt.Fprintln(b)
+	fmt.Fprintf(b, "%s: %s\n", loc.T("checkout.Shipping"), amt(o.Shipping))
+	if !o.Duty.IsZero() {
+		fmt.Fprintf(b, "%s: %s\n", loc.T("checkout.Duty"), amt(o.Duty))
+	}
+	if adj := o.TaxAdjustment(); !adj.IsZero() || !o.TaxIncluded {
+		fmt.Fprintf(b, "%s: %s\n", taxLabel(loc, o.TaxIncluded), amt(adj))
+	}
+	if !o.Fees.IsZero() {
+		fmt.Fprintf(b, "%s: %s\n", loc.T("checkout.Fees"), amt(o.Fees))
+	}
+	fmt.Fprintf(b, "%s: %s\n", loc.T("checkout.Total"), amt(o.Total))
+	fmt.Fprintf(b, "%s: %s\n", nowLabel, amt(o.DueNow))
+	if !o.DueOnDelivery.IsZero() {
+		fmt.Fprintf(b, "%s: %s\n", loc.T("checkout.PayOnDelivery"), amt(o.DueOnDelivery))
+	}
 }
 
 // queueShipped tells the shopper a parcel is on its way.

@@ -37,8 +37,8 @@ func (s *Service) StartShipment(ctx context.Context, orderID, warehouseID int64,
 		if err != nil {
 			return err
 		}
-		if o.Status != StatusPaid && o.Status != StatusPartiallyShipped {
-			return httpx.Fail(httpx.ErrConflict, "checkout.NotShippable", map[string]any{"Status": string(o.Status)})
+		if err := canShip(o); err != nil {
+			return err
 		}
 		shipped, err := st.shippedQuantities(ctx, orderID)
 		if err != nil {
@@ -82,10 +82,26 @@ func (s *Service) StartShipment(ctx context.Context, orderID, warehouseID int64,
 	return id, err
 }
 
-// PackShipment marks a parcel packed.
+// canShip refuses parcel work (picking, packing, handing over) for an order that is not paid or is cancelled.
+func canShip(o Order) error {
+	if o.Status != StatusPaid && o.Status != StatusPartiallyShipped {
+		return httpx.Fail(httpx.ErrConflict, "checkout.NotShippable", map[string]any{"Status": string(o.Status)})
+	}
+	return nil
+}
+
+// PackShipment marks a parcel packed. Errors: ErrOrderNotFound; ErrConflict for an order that is not paid or was
+// cancelled (checkout.NotShippable) or a parcel not being picked.
 func (s *Service) PackShipment(ctx context.Context, orderID, shipmentID int64) error {
 	return postgres.Transact(ctx, s.pool, func(tx pgx.Tx) error {
 		st := store{db: tx}
+		o, err := st.order(ctx, "id = $1", orderID, true)
+		if err != nil {
+			return err
+		}
+		if err := canShip(o); err != nil {
+			return err
+		}
 		sh, err := st.shipment(ctx, orderID, shipmentID, true)
 		if err != nil {
 			return err
@@ -101,7 +117,9 @@ func (s *Service) PackShipment(ctx context.Context, orderID, shipmentID int64) e
 }
 
 // ShipShipment hands a packed parcel to the carrier with its tracking number; the order becomes partially
-// shipped or, when every unit has left, shipped, and the shopper is e-mailed.
+// shipped or, when every unit has left, shipped, and the shopper is e-mailed. Errors: field errors;
+// ErrOrderNotFound; ErrConflict for an order that is not paid or was cancelled (checkout.NotShippable) or a parcel
+// not packed.
 func (s *Service) ShipShipment(ctx context.Context, orderID, shipmentID int64, carrier, tracking string) error {
 	carrier, tracking = strings.TrimSpace(carrier), strings.TrimSpace(tracking)
 	var fe httpx.FieldErrors
@@ -118,6 +136,9 @@ func (s *Service) ShipShipment(ctx context.Context, orderID, shipmentID int64, c
 		st := store{db: tx}
 		o, err := st.order(ctx, "id = $1", orderID, true)
 		if err != nil {
+			return err
+		}
+		if err := canShip(o); err != nil {
 			return err
 		}
 		sh, err := st.shipment(ctx, orderID, shipmentID, true)
@@ -171,13 +192,18 @@ func (s *Service) AddTrackingEvent(ctx context.Context, orderID, shipmentID int6
 	})
 }
 
-// DeliverShipment records a parcel delivered; the order is delivered when all of it has been.
+// DeliverShipment records a parcel delivered; the order is delivered when all of it has been. Errors:
+// ErrOrderNotFound; ErrConflict for an order with nothing on its way (checkout.NotShippable) or a parcel not
+// shipped.
 func (s *Service) DeliverShipment(ctx context.Context, orderID, shipmentID int64) error {
 	return postgres.Transact(ctx, s.pool, func(tx pgx.Tx) error {
 		st := store{db: tx}
 		o, err := st.order(ctx, "id = $1", orderID, true)
 		if err != nil {
 			return err
+		}
+		if o.Status != StatusPartiallyShipped && o.Status != StatusShipped {
+			return httpx.Fail(httpx.ErrConflict, "checkout.NotShippable", map[string]any{"Status": string(o.Status)})
 		}
 		sh, err := st.shipment(ctx, orderID, shipmentID, true)
 		if err != nil {

@@ -379,6 +379,12 @@ func (h *Handler) afterPlace(w http.ResponseWriter, r *http.Request, o Order) er
 		http.Redirect(w, r, loc.Path("/checkout/pay/"+o.Number)+"?key="+h.svc.linkToken(o.Number), http.StatusSeeOther)
 	case MethodCard:
 		url, err := h.svc.StartCardPayment(r.Context(), o, h.svc.baseURL+link+"&paid=1", h.svc.baseURL+link)
+		if errors.Is(err, ErrCardWindowClosed) {
+			// Too little time left before the order's hold ends to open a new payment page.
+			httpx.SetFlash(w, "bad", "checkout.CardWindowClosed")
+			http.Redirect(w, r, link, http.StatusSeeOther)
+			return nil
+		}
 		if err != nil {
 			h.svc.log.ErrorContext(r.Context(), "card payment page not opened", "order", o.Number, "err", err)
 			httpx.SetFlash(w, "bad", "checkout.CardUnavailable")
@@ -478,7 +484,8 @@ func (h *Handler) serveTestPayPost(w http.ResponseWriter, r *http.Request) error
 	case "fail":
 		return h.renderTestPay(w, r, http.StatusPaymentRequired, loc.T("checkout.PaymentFailed"))
 	case "cancel":
-		if err := h.svc.Cancel(ctx, o.ID, "shopper cancelled the payment"); err != nil {
+		// Abandoning the payment cancels only an order still waiting for it, never a paid one.
+		if err := h.svc.CancelUnpaid(ctx, o.ID, "shopper cancelled the payment"); err != nil {
 			return err
 		}
 		httpx.SetFlash(w, "info", "checkout.OrderCancelled")

@@ -8,12 +8,15 @@ import (
 	"strings"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/shopspring/decimal"
 	"github.com/stripe/stripe-go/v76"
 
+	"storefront/internal/inventory"
 	"storefront/internal/platform/actor"
 	"storefront/internal/platform/httpx"
 	"storefront/internal/platform/money"
+	"storefront/internal/platform/postgres"
 )
 
 // CardPayments is the card payment provider, Stripe Checkout: a hosted payment page per order, refunds, and
@@ -38,7 +41,8 @@ type CardSession struct {
 	SuccessURL     string
 	CancelURL      string
 	IdempotencyKey string
-	ExpiresAt      time.Time
+	// ExpiresAt is when the page closes (required): CardSessionEnd of the order's hold.
+	ExpiresAt time.Time
 }
 
 // CardLine is one line item on the payment page, in minor units.
@@ -47,6 +51,25 @@ type CardLine struct {
 	Amount   int64
 	Quantity int64
 }
+
+// Card payment pages close before the order stops waiting for its payment.
+const (
+	// StripeMinSession is the shortest time Stripe keeps a Checkout Session open.
+	StripeMinSession = 30 * time.Minute
+	// CardSessionGrace is how long before the end of a card order's hold its payment page closes: a payment made
+	// in the page's last second is confirmed (webhook, retries) before the order could expire and its stock be
+	// released.
+	CardSessionGrace = 5 * time.Minute
+	// sessionClockMargin allows for the time between our clock and Stripe's receiving the request.
+	sessionClockMargin = time.Minute
+)
+
+// CardSessionEnd is when the payment page of a card order due by payBy closes.
+func CardSessionEnd(payBy time.Time) time.Time { return payBy.Add(-CardSessionGrace) }
+
+// ErrCardWindowClosed is a card payment page that can no longer be opened: less than Stripe's minimum session
+// time is left before the order's hold ends.
+var ErrCardWindowClosed = httpx.Fail(httpx.ErrConflict, "checkout.CardWindowClosed", nil)
 
 // threeDecimal lists the currencies Stripe takes in thousandths but only in tens of them.
 var threeDecimal = map[string]bool{"BHD": true, "JOD": true, "KWD": true, "OMR": true, "TND": true}
@@ -152,6 +175,13 @@ func (s *Service) StartCardPayment(ctx context.Context, o Order, successURL, can
 	if p == nil {
 		return "", errTransition(o.Status, StatusPaid)
 	}
+	// The page closes at a time fixed by the order, so reopening it sends the same request and gets the same
+	// session back (idempotency key). A new one must stay open Stripe's minimum; if that would outlast the hold,
+	// it is not opened at all.
+	end := CardSessionEnd(o.PayBy)
+	if p.ProviderRef == "" && end.Sub(s.now()) < StripeMinSession+sessionClockMargin {
+		return "", ErrCardWindowClosed
+	}
 	loc := s.localeOf(o)
 	lines, err := cardLines(o, loc.T, p.Amount)
 	if err != nil {
@@ -159,7 +189,7 @@ func (s *Service) StartCardPayment(ctx context.Context, o Order, successURL, can
 	}
 	id, url, err := s.cards.CreateSession(ctx, CardSession{OrderNumber: o.Number, Email: o.Email, Currency: o.Currency,
 		Lines: lines, Locale: loc.Language.Code, SuccessURL: successURL, CancelURL: cancelURL,
-		IdempotencyKey: "order:" + o.Number + ":session", ExpiresAt: o.PayBy})
+		IdempotencyKey: "order:" + o.Number + ":session", ExpiresAt: end})
 	if err != nil {
 		return "", fmt.Errorf("checkout: card payment page: %w", err)
 	}
@@ -174,10 +204,12 @@ func (s *Service) StartCardPayment(ctx context.Context, o Order, successURL, can
 // ErrBadSignature is a webhook whose signature does not verify.
 var ErrBadSignature = fmt.Errorf("checkout: webhook signature: %w", httpx.ErrInvalid)
 
-// HandleStripeWebhook verifies and records a Stripe event, then applies it once: each event ID is stored once
-// (a repeat is acknowledged and ignored), and applying is idempotent and tolerant of order — a session that
-// expires after it was paid changes nothing, a payment confirmed twice pays once. Only a verified event marks an
-// order paid. Errors: ErrBadSignature (nothing is recorded).
+// HandleStripeWebhook verifies a Stripe event and, in one transaction, stores it, applies it and marks it
+// processed: each event ID is stored once; a repeat of a processed event is acknowledged as "duplicate"; an event
+// whose processing failed leaves nothing behind (Stripe's retry applies it afresh). Applying is idempotent and
+// tolerant of order — a session that expires after it was paid changes nothing, a payment confirmed twice pays
+// once — and a payment for an order that was cancelled meanwhile is refunded at once. Only a verified event
+// changes anything. Errors: ErrBadSignature (nothing is recorded).
 func (s *Service) HandleStripeWebhook(ctx context.Context, payload []byte, signature string) (string, error) {
 	if s.cards == nil {
 		return "", fmt.Errorf("checkout: card payments are not configured: %w", httpx.ErrNotFound)
@@ -187,22 +219,30 @@ func (s *Service) HandleStripeWebhook(ctx context.Context, payload []byte, signa
 		return "", ErrBadSignature
 	}
 	ctx = actor.With(ctx, actor.Actor{Email: "stripe webhook", Role: "system"})
-	st := store{db: s.pool}
-	fresh, err := st.recordStripeEvent(ctx, ev.ID, string(ev.Type), payload, time.Unix(ev.Created, 0))
+	var outcome string
+	err = postgres.Transact(ctx, s.pool, func(tx pgx.Tx) error {
+		st := store{db: tx}
+		processed, err := st.claimStripeEvent(ctx, ev.ID, string(ev.Type), payload, time.Unix(ev.Created, 0))
+		if err != nil {
+			return err
+		}
+		if processed {
+			outcome = "duplicate"
+			return nil
+		}
+		if outcome, err = s.applyStripeEvent(ctx, tx, ev); err != nil {
+			return err
+		}
+		return st.stripeEventProcessed(ctx, ev.ID, outcome)
+	})
 	if err != nil {
 		return "", err
 	}
-	if !fresh {
-		return "duplicate", nil
-	}
-	outcome, err := s.applyStripeEvent(ctx, ev)
-	if err != nil {
-		return "", err
-	}
-	return outcome, st.stripeEventProcessed(ctx, ev.ID, outcome)
+	return outcome, nil
 }
 
-func (s *Service) applyStripeEvent(ctx context.Context, ev stripe.Event) (string, error) {
+func (s *Service) applyStripeEvent(ctx context.Context, tx pgx.Tx, ev stripe.Event) (string, error) {
+	st := store{db: tx}
 	switch ev.Type {
 	case "checkout.session.completed", "checkout.session.async_payment_succeeded":
 		var cs stripe.CheckoutSession
@@ -212,7 +252,7 @@ func (s *Service) applyStripeEvent(ctx context.Context, ev stripe.Event) (string
 		if cs.PaymentStatus != stripe.CheckoutSessionPaymentStatusPaid {
 			return "awaiting payment", nil
 		}
-		p, err := (store{db: s.pool}).paymentByRef(ctx, cs.ID)
+		p, err := st.paymentByRef(ctx, cs.ID)
 		if errors.Is(err, ErrOrderNotFound) {
 			return "unknown session", nil
 		}
@@ -227,13 +267,31 @@ func (s *Service) applyStripeEvent(ctx context.Context, ev stripe.Event) (string
 		if cs.PaymentIntent != nil {
 			chargeRef = cs.PaymentIntent.ID
 		}
-		if err := s.MarkPaid(ctx, p.OrderID, p.ID, amount, chargeRef, "stripe "+ev.ID); err != nil {
-			var ue *httpx.UserError
-			if errors.As(err, &ue) {
-				// Paid for an order that was cancelled meanwhile, or a different amount: ops must look.
-				s.log.ErrorContext(ctx, "card payment could not be applied", "order", p.OrderID, "event", ev.ID, "err", err)
-				return "needs attention: " + ue.MessageID, nil
+		o, err := st.order(ctx, "id = $1", p.OrderID, true)
+		if err != nil {
+			return "", err
+		}
+		if o.Status == StatusCancelled && o.PaidAt == nil {
+			return s.refundCancelledPaymentTx(ctx, tx, o, p, amount, chargeRef, ev.ID)
+		}
+		// Under a savepoint: a payment that cannot be applied leaves the order as it was.
+		err = postgres.Transact(ctx, tx, func(sp pgx.Tx) error {
+			return s.markPaidTx(ctx, sp, p.OrderID, p.ID, amount, chargeRef, "stripe "+ev.ID)
+		})
+		var ue *httpx.UserError
+		switch {
+		case errors.Is(err, inventory.ErrReservationClosed):
+			// The hold ran out (its stock was released) before the payment arrived: the order cannot be
+			// fulfilled as sold, so it is cancelled and the money goes back.
+			if err := s.cancelUnpaidTx(ctx, tx, o, "payment arrived after the hold ran out"); err != nil {
+				return "", err
 			}
+			return s.refundCancelledPaymentTx(ctx, tx, o, p, amount, chargeRef, ev.ID)
+		case errors.As(err, &ue):
+			// A different amount: ops must look.
+			s.log.ErrorContext(ctx, "card payment could not be applied", "order", p.OrderID, "event", ev.ID, "err", err)
+			return "needs attention: " + ue.MessageID, nil
+		case err != nil:
 			return "", err
 		}
 		return "paid", nil
@@ -242,24 +300,69 @@ func (s *Service) applyStripeEvent(ctx context.Context, ev stripe.Event) (string
 		if err := json.Unmarshal(ev.Data.Raw, &cs); err != nil {
 			return "", err
 		}
-		p, err := (store{db: s.pool}).paymentByRef(ctx, cs.ID)
+		p, err := st.paymentByRef(ctx, cs.ID)
 		if errors.Is(err, ErrOrderNotFound) {
 			return "unknown session", nil
 		}
 		if err != nil {
 			return "", err
 		}
-		o, err := s.Order(ctx, p.OrderID)
+		o, err := st.order(ctx, "id = $1", p.OrderID, true)
 		if err != nil {
 			return "", err
 		}
 		if o.Status != StatusPendingPayment {
 			return "ignored: order " + string(o.Status), nil
 		}
-		if err := s.Cancel(ctx, o.ID, string(ev.Type)); err != nil {
+		if err := s.cancelUnpaidTx(ctx, tx, o, string(ev.Type)); err != nil {
 			return "", err
 		}
 		return "cancelled", nil
 	}
 	return "ignored", nil
+}
+
+// latePaymentRefundKey is the idempotency key of the refund of a card payment that arrived for a cancelled order:
+// one per order, whichever event or retry reports the payment.
+func latePaymentRefundKey(number string) string { return "cancelled-order-payment:" + number }
+
+// refundCancelledPaymentTx handles a verified card payment for an order that was cancelled (its stock released)
+// before the payment arrived: the money received is recorded on the payment and refunded in full through the
+// card provider, recorded as a refund of the order, all in the webhook's transaction; if the provider fails,
+// nothing is kept and Stripe's retry of the event tries again under the same idempotency key. The provider is
+// called with the order locked: this path is rare, and it keeps the refund and its record together.
+func (s *Service) refundCancelledPaymentTx(ctx context.Context, tx pgx.Tx, o Order, p Payment, amount money.Amount,
+	chargeRef, eventID string) (string, error) {
+	st := store{db: tx}
+	key := latePaymentRefundKey(o.Number)
+	if r, err := st.refundByKey(ctx, key); err == nil && r.Status == "succeeded" {
+		return "refunded: order cancelled", nil // reported again by another event
+	} else if err != nil && !errors.Is(err, httpx.ErrNotFound) {
+		return "", err
+	}
+	if chargeRef == "" || s.cards == nil {
+		s.log.ErrorContext(ctx, "card payment for a cancelled order cannot be refunded automatically", "order", o.Number, "event", eventID)
+		return "needs attention: paid after cancellation, no payment reference", nil
+	}
+	if err := st.settlePayment(ctx, p.ID, "succeeded", amount.Number, chargeRef); err != nil {
+		return "", err
+	}
+	r := Refund{OrderID: o.ID, PaymentID: p.ID, Amount: amount, Reason: "paid after the order was cancelled",
+		Status: "pending", CreatedBy: actor.Label(ctx)}
+	if err := st.insertRefund(ctx, &r, key); err != nil {
+		return "", err
+	}
+	minor, err := amount.Minor()
+	if err != nil {
+		return "", err
+	}
+	ref, err := s.cards.Refund(ctx, chargeRef, minor, "refund:"+key)
+	if err != nil {
+		return "", fmt.Errorf("checkout: refund payment for cancelled order %s: %w", o.Number, err)
+	}
+	if err := st.setRefundStatus(ctx, r.ID, "succeeded", ref); err != nil {
+		return "", err
+	}
+	s.log.WarnContext(ctx, "card payment for a cancelled order refunded", "order", o.Number, "event", eventID, "refund", ref)
+	return "refunded: order cancelled", nil
 }

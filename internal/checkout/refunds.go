@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/shopspring/decimal"
 
 	"storefront/internal/platform/actor"
@@ -82,18 +83,40 @@ func (s *Service) RefundOrder(ctx context.Context, orderID int64, amount money.A
 	if p.Method != MethodCard {
 		return r, nil
 	}
+	if err := s.sendCardRefund(ctx, st, *p, &r, key); err != nil {
+		return Refund{}, err
+	}
+	return r, nil
+}
+
+// sendCardRefund sends a recorded card refund (pending, or failed before) to the provider under an idempotency key
+// derived from key, so a retry never refunds twice, and records the outcome.
+func (s *Service) sendCardRefund(ctx context.Context, st store, p Payment, r *Refund, key string) error {
 	if s.cards == nil || p.ChargeRef == "" {
 		_ = st.setRefundStatus(ctx, r.ID, "failed", "")
-		return Refund{}, fmt.Errorf("checkout: card refund of order %d: no card payment reference", orderID)
+		return fmt.Errorf("checkout: card refund of order %d: no card payment reference", r.OrderID)
 	}
-	minor, _ := amount.Minor()
+	if r.Status == "failed" {
+		// Counted against the payment again (the database checks it) before it is retried.
+		err := st.setRefundStatus(ctx, r.ID, "pending", "")
+		if c, ok := postgres.IsCheckViolation(err); ok && c == "checkout_refunds_within_capture" {
+			return ErrRefundTooLarge
+		} else if err != nil {
+			return err
+		}
+	}
+	minor, err := r.Amount.Minor()
+	if err != nil {
+		return err
+	}
 	ref, err := s.cards.Refund(ctx, p.ChargeRef, minor, "refund:"+key)
 	if err != nil {
-		_ = st.setRefundStatus(ctx, r.ID, "failed", "")
-		return Refund{}, fmt.Errorf("checkout: card refund: %w", err)
+		_ = st.setRefundStatus(context.WithoutCancel(ctx), r.ID, "failed", "")
+		r.Status = "failed"
+		return fmt.Errorf("checkout: card refund of order %d: %w", r.OrderID, err)
 	}
 	r.Status, r.ProviderRef = "succeeded", ref
-	return r, st.setRefundStatus(ctx, r.ID, "succeeded", ref)
+	return st.setRefundStatus(ctx, r.ID, "succeeded", ref)
 }
 
 // Refunds lists an order's refunds.
@@ -103,67 +126,144 @@ func (s *Service) Refunds(ctx context.Context, orderID int64) ([]Refund, error) 
 
 // Refundable is what is left to refund of an order's captured payment.
 func (s *Service) Refundable(ctx context.Context, orderID int64) (money.Amount, error) {
-	st := store{db: s.pool}
+	left, _, err := refundable(ctx, store{db: s.pool}, orderID)
+	return left, err
+}
+
+// refundable is what is left to refund of an order's captured payment, and that payment (nil when nothing was
+// captured).
+func refundable(ctx context.Context, st store, orderID int64) (money.Amount, *Payment, error) {
 	payments, err := st.payments(ctx, orderID)
 	if err != nil {
-		return money.Amount{}, err
+		return money.Amount{}, nil, err
 	}
 	refunds, err := st.refunds(ctx, orderID)
 	if err != nil {
-		return money.Amount{}, err
+		return money.Amount{}, nil, err
 	}
-	var left money.Amount
-	for _, p := range payments {
-		if p.Status == "succeeded" {
-			left = p.Captured
+	var p *Payment
+	for i := range payments {
+		if payments[i].Status == "succeeded" {
+			p = &payments[i]
 		}
 	}
-	if left.Currency == "" {
-		return money.Amount{Number: decimal.Zero}, nil
+	if p == nil {
+		return money.Amount{Number: decimal.Zero}, nil, nil
 	}
+	left := p.Captured
 	for _, r := range refunds {
-		if r.Status != "failed" {
+		if r.Status != "failed" && r.PaymentID == p.ID {
 			left.Number = left.Number.Sub(r.Amount.Number)
 		}
 	}
-	return left, nil
+	return left, p, nil
 }
 
-// CancelAndRefund cancels an order that has not shipped. An unpaid order just releases its stock; a paid one is
-// refunded in full (once, whatever the retries) and its stock goes back to the warehouses it was sold from.
+// cancelRefundKey is the idempotency key of the refund that cancelling a paid order makes.
+func cancelRefundKey(number string) string { return "cancel:" + number }
+
+// CancelAndRefund cancels an order that has not started shipping, all or nothing as far as the order goes: an
+// unpaid order releases its stock; a paid one turns cancelled together with the record of its full refund (what
+// is left of the payment), then the refund is sent (card) and the stock goes back to the warehouses it was sold
+// from. Calling it again on a cancelled order finishes what a failure left undone (a card refund the provider
+// refused, stock not yet returned) and never refunds or restocks twice. Errors: ErrOrderNotFound;
+// ErrConflict for an order being prepared (checkout.AlreadyPicking) or past shipping (checkout.BadTransition).
 func (s *Service) CancelAndRefund(ctx context.Context, orderID int64, note string) error {
-	o, err := s.Order(ctx, orderID)
-	if err != nil {
-		return err
-	}
-	if o.Status == StatusCancelled {
-		return nil
-	}
-	if !CanTransition(o.Status, StatusCancelled) {
-		return errTransition(o.Status, StatusCancelled)
-	}
-	if shipments, err := s.Shipments(ctx, orderID); err != nil {
-		return err
-	} else if len(shipments) > 0 {
-		return httpx.Fail(httpx.ErrConflict, "checkout.AlreadyPicking", nil)
-	}
-	if o.Status != StatusPaid {
-		return s.Cancel(ctx, orderID, note)
-	}
-	left, err := s.Refundable(ctx, orderID)
-	if err != nil {
-		return err
-	}
-	if left.Number.IsPositive() {
-		if _, err := s.RefundOrder(ctx, orderID, left, "order cancelled", "cancel:"+o.Number); err != nil {
+	var o Order
+	err := postgres.Transact(ctx, s.pool, func(tx pgx.Tx) error {
+		st := store{db: tx}
+		var err error
+		if o, err = st.order(ctx, "id = $1", orderID, true); err != nil {
 			return err
 		}
-	}
-	if err := s.Cancel(ctx, orderID, note); err != nil {
+		switch {
+		case o.Status == StatusCancelled:
+			return nil // below: finish what an interrupted cancellation left undone
+		case o.Status == StatusPendingPayment:
+			return s.cancelUnpaidTx(ctx, tx, o, note)
+		case !CanTransition(o.Status, StatusCancelled):
+			return errTransition(o.Status, StatusCancelled)
+		}
+		// Under the order's lock, so no parcel can be started meanwhile (StartShipment takes the same lock).
+		if picking, err := st.hasShipments(ctx, orderID); err != nil {
+			return err
+		} else if picking {
+			return httpx.Fail(httpx.ErrConflict, "checkout.AlreadyPicking", nil)
+		}
+		if err := st.setStatus(ctx, orderID, o.Status, StatusCancelled, actor.Label(ctx), note); err != nil {
+			return err
+		}
+		return s.recordCancelRefund(ctx, st, o)
+	})
+	if err != nil || o.PaidAt == nil {
+		// Never paid (or paid after it was cancelled, which the webhook refunds): nothing was sold.
 		return err
 	}
+	restocked := s.restock(ctx, o)
+	return errors.Join(restocked, s.sendCancelRefund(ctx, o))
+}
+
+// recordCancelRefund records, in the cancellation's transaction, the refund of what is left of a paid order's
+// payment: manual for bank transfers and test payments (ops send it), pending for cards until the provider
+// confirms it.
+func (s *Service) recordCancelRefund(ctx context.Context, st store, o Order) error {
+	key := cancelRefundKey(o.Number)
+	if _, err := st.refundByKey(ctx, key); err == nil {
+		return nil // recorded by an earlier attempt
+	} else if !errors.Is(err, httpx.ErrNotFound) {
+		return err
+	}
+	left, p, err := refundable(ctx, st, o.ID)
+	if err != nil || p == nil || !left.Number.IsPositive() {
+		return err
+	}
+	status := "manual"
+	if p.Method == MethodCard {
+		status = "pending"
+	}
+	r := Refund{OrderID: o.ID, PaymentID: p.ID, Amount: left, Reason: "order cancelled", Status: status, CreatedBy: actor.Label(ctx)}
+	return st.insertRefund(ctx, &r, key)
+}
+
+// sendCancelRefund sends a cancelled order's card refund unless it already went through.
+func (s *Service) sendCancelRefund(ctx context.Context, o Order) error {
+	st := store{db: s.pool}
+	key := cancelRefundKey(o.Number)
+	r, err := st.refundByKey(ctx, key)
+	if errors.Is(err, httpx.ErrNotFound) {
+		return nil // nothing was left to refund
+	}
+	if err != nil || (r.Status != "pending" && r.Status != "failed") {
+		return err
+	}
+	payments, err := st.payments(ctx, o.ID)
+	if err != nil {
+		return err
+	}
+	for _, p := range payments {
+		if p.ID == r.PaymentID {
+			return s.sendCardRefund(ctx, st, p, &r, key)
+		}
+	}
+	return fmt.Errorf("checkout: payment %d of refund %s: %w", r.PaymentID, key, httpx.ErrNotFound)
+}
+
+// restock books a cancelled paid order's units back into the warehouses they were sold from, each line once. A
+// line is claimed before its stock is booked and the claim is withdrawn when booking fails, so a retry books
+// only what is missing; the claim is not held open across the booking (inventory uses its own connection, and
+// a transaction waiting for a second connection from the same pool can starve it).
+func (s *Service) restock(ctx context.Context, o Order) error {
+	st := store{db: s.pool}
 	for _, l := range o.Lines {
+		claimed, err := st.claimRestock(ctx, o.ID, l.LineNo, l.Quantity)
+		if err != nil {
+			return fmt.Errorf("checkout: restock cancelled order %s: %w", o.Number, err)
+		}
+		if !claimed {
+			continue
+		}
 		if err := s.stock.Return(ctx, l.VariantID, l.WarehouseID, l.Quantity, "cancel:"+o.Number); err != nil {
+			_ = st.unclaimRestock(context.WithoutCancel(ctx), o.ID, l.LineNo)
 			return fmt.Errorf("checkout: restock cancelled order %s: %w", o.Number, err)
 		}
 	}

@@ -14,6 +14,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/mail"
 	"sort"
 	"strconv"
 	"strings"
@@ -33,8 +34,11 @@ import (
 )
 
 // How long an unpaid order holds its stock: a card or test payment is made at once; a bank transfer takes days.
+// A card order's payment page closes CardSessionGrace before its hold ends (see CardSessionEnd) and stays open at
+// least Stripe's minimum of 30 minutes, so the hold is longer than both: nobody can pay on a page whose order was
+// already cancelled and its stock released.
 const (
-	PayWithinCard = 30 * time.Minute
+	PayWithinCard = 45 * time.Minute
 	PayWithinBank = 7 * 24 * time.Hour
 )
 
@@ -44,6 +48,8 @@ var (
 	ErrCannotBuy     = httpx.Fail(httpx.ErrConflict, "checkout.CartProblems", nil)
 	ErrNoAddress     = httpx.Fail(httpx.ErrConflict, "checkout.AddressFirst", nil)
 	ErrMethod        = httpx.Invalid("method", "checkout.MethodUnavailable", nil)
+	// ErrNotPending is abandoning the payment of an order that no longer awaits one (it was paid meanwhile).
+	ErrNotPending = httpx.Fail(httpx.ErrConflict, "checkout.NotPending", nil)
 )
 
 // Config is what NewService needs.
@@ -129,7 +135,7 @@ func (s *Service) Draft(ctx context.Context, cartID int64) (Draft, error) {
 func (s *Service) SaveDraft(ctx context.Context, d Draft, countries []string) error {
 	fe := d.Address.Validate(countries)
 	d.Email = strings.ToLower(strings.TrimSpace(d.Email))
-	if at := strings.IndexByte(d.Email, '@'); at < 1 || at == len(d.Email)-1 || len(d.Email) > 254 || strings.ContainsAny(d.Email, " <>") {
+	if !validEmail(d.Email) {
 		fe.Add("email", "checkout.EmailInvalid", nil)
 	}
 	d.Phone = strings.TrimSpace(d.Phone)
@@ -143,6 +149,16 @@ func (s *Service) SaveDraft(ctx context.Context, d Draft, countries []string) er
 		return err
 	}
 	return store{db: s.pool}.saveDraft(ctx, d)
+}
+
+// validEmail reports whether s is one bare address ("a@example.com", no display name, no angle brackets, no list)
+// by the rule the mail outbox applies to recipients (net/mail), so an order's e-mails can always be queued.
+func validEmail(s string) bool {
+	if s == "" || len(s) > 254 {
+		return false
+	}
+	a, err := mail.ParseAddress(s)
+	return err == nil && a.Name == "" && a.Address == s
 }
 
 // BasketFor builds the basket of a cart view with the draft's destination and service.
@@ -198,6 +214,10 @@ func (s *Service) Place(ctx context.Context, in PlaceInput) (Order, error) {
 	}
 	if !d.Saved {
 		return Order{}, ErrNoAddress
+	}
+	if !validEmail(d.Email) {
+		// A draft saved before addresses were checked this strictly: its e-mails could never be sent.
+		return Order{}, httpx.Fail(httpx.ErrConflict, "checkout.EmailInvalid", nil)
 	}
 	now := s.now()
 	b, err := s.Breakdown(ctx, BasketFor(v, d, now))
@@ -289,6 +309,12 @@ func (s *Service) Place(ctx context.Context, in PlaceInput) (Order, error) {
 		if err := st.deleteDraft(ctx, v.ID); err != nil {
 			return err
 		}
+		if in.Method == MethodBankTransfer {
+			// The shopper needs the bank details, the amount and the reference to pay at all.
+			if err := s.queueReceived(ctx, tx, o); err != nil {
+				return err
+			}
+		}
 		return s.carts.ClearTx(ctx, tx, v.ID)
 	})
 	if errors.Is(err, errDuplicatePlace) {
@@ -353,84 +379,96 @@ func (s *Service) Payments(ctx context.Context, orderID int64) ([]Payment, error
 // paid or a wrong amount.
 func (s *Service) MarkPaid(ctx context.Context, orderID, paymentID int64, amount money.Amount, chargeRef, note string) error {
 	return postgres.Transact(ctx, s.pool, func(tx pgx.Tx) error {
-		st := store{db: tx}
-		o, err := st.order(ctx, "id = $1", orderID, true)
-		if err != nil {
-			return err
-		}
-		if o.Status != StatusPendingPayment {
-			if o.PaidAt != nil {
-				return nil // already paid: a repeated event or click
-			}
-			return errTransition(o.Status, StatusPaid)
-		}
-		payments, err := st.payments(ctx, orderID)
-		if err != nil {
-			return err
-		}
-		var p *Payment
-		for i := range payments {
-			if payments[i].ID == paymentID || (paymentID == 0 && payments[i].Status == "pending") {
-				p = &payments[i]
-			}
-		}
-		if p == nil {
-			return fmt.Errorf("checkout: payment %d of order %s: %w", paymentID, o.Number, httpx.ErrNotFound)
-		}
-		if amount.Currency != p.Amount.Currency || !amount.Number.Equal(p.Amount.Number) {
-			return httpx.Fail(httpx.ErrConflict, "checkout.AmountMismatch", map[string]any{"Expected": p.Amount.String(), "Got": amount.String()})
-		}
-		if err := st.settlePayment(ctx, p.ID, "succeeded", amount.Number, chargeRef); err != nil {
-			return err
-		}
-		if err := st.setStatus(ctx, orderID, StatusPendingPayment, StatusPaid, actor.Label(ctx), note); err != nil {
-			return err
-		}
-		if err := s.stock.CommitReservationTx(ctx, tx, o.ReservationRef); err != nil {
-			return err
-		}
-		o.Status = StatusPaid
-		return s.queueConfirmation(ctx, tx, o)
+		return s.markPaidTx(ctx, tx, orderID, paymentID, amount, chargeRef, note)
 	})
 }
 
-// Cancel cancels an order that has not shipped: its reservation is released (or, paid, its stock returned by
-// the refund the caller makes). Errors: ErrOrderNotFound; ErrConflict for an order past shipping.
-func (s *Service) Cancel(ctx context.Context, orderID int64, note string) error {
-	return postgres.Transact(ctx, s.pool, func(tx pgx.Tx) error {
-		return s.cancelTx(ctx, tx, orderID, note)
-	})
-}
-
-func (s *Service) cancelTx(ctx context.Context, tx pgx.Tx, orderID int64, note string) error {
+func (s *Service) markPaidTx(ctx context.Context, tx pgx.Tx, orderID, paymentID int64, amount money.Amount, chargeRef, note string) error {
 	st := store{db: tx}
 	o, err := st.order(ctx, "id = $1", orderID, true)
 	if err != nil {
 		return err
 	}
-	if o.Status == StatusCancelled {
-		return nil
-	}
-	if !CanTransition(o.Status, StatusCancelled) {
-		return errTransition(o.Status, StatusCancelled)
-	}
-	if o.Status == StatusPendingPayment {
-		if err := s.stock.ReleaseReservationTx(ctx, tx, o.ReservationRef, "order cancelled: "+note); err != nil {
-			return err
+	if o.Status != StatusPendingPayment {
+		if o.PaidAt != nil {
+			return nil // already paid: a repeated event or click
 		}
-		payments, err := st.payments(ctx, orderID)
+		return errTransition(o.Status, StatusPaid)
+	}
+	payments, err := st.payments(ctx, orderID)
+	if err != nil {
+		return err
+	}
+	var p *Payment
+	for i := range payments {
+		if payments[i].ID == paymentID || (paymentID == 0 && payments[i].Status == "pending") {
+			p = &payments[i]
+		}
+	}
+	if p == nil {
+		return fmt.Errorf("checkout: payment %d of order %s: %w", paymentID, o.Number, httpx.ErrNotFound)
+	}
+	if amount.Currency != p.Amount.Currency || !amount.Number.Equal(p.Amount.Number) {
+		return httpx.Fail(httpx.ErrConflict, "checkout.AmountMismatch", map[string]any{"Expected": p.Amount.String(), "Got": amount.String()})
+	}
+	if err := st.settlePayment(ctx, p.ID, "succeeded", amount.Number, chargeRef); err != nil {
+		return err
+	}
+	if err := st.setStatus(ctx, orderID, StatusPendingPayment, StatusPaid, actor.Label(ctx), note); err != nil {
+		return err
+	}
+	if err := s.stock.CommitReservationTx(ctx, tx, o.ReservationRef); err != nil {
+		return err
+	}
+	o.Status = StatusPaid
+	return s.queueConfirmation(ctx, tx, o)
+}
+
+// Cancel cancels an order that has not started shipping. An unpaid order's reservation is released; a paid
+// order is refunded in full and its stock goes back to the warehouses it was sold from (see CancelAndRefund, which
+// it is). Errors: ErrOrderNotFound; ErrConflict for an order being prepared or past shipping.
+func (s *Service) Cancel(ctx context.Context, orderID int64, note string) error {
+	return s.CancelAndRefund(ctx, orderID, note)
+}
+
+// CancelUnpaid cancels an order that is still awaiting payment, releasing its reservation: the shopper abandoning
+// the payment, the payment page expiring. Cancelling it again does nothing. Errors: ErrOrderNotFound;
+// ErrNotPending (ErrConflict) for an order that was paid meanwhile.
+func (s *Service) CancelUnpaid(ctx context.Context, orderID int64, note string) error {
+	return postgres.Transact(ctx, s.pool, func(tx pgx.Tx) error {
+		o, err := store{db: tx}.order(ctx, "id = $1", orderID, true)
 		if err != nil {
 			return err
 		}
-		for _, p := range payments {
-			if p.Status == "pending" {
-				if err := st.settlePayment(ctx, p.ID, "cancelled", decimal.Zero, ""); err != nil {
-					return err
-				}
+		return s.cancelUnpaidTx(ctx, tx, o, note)
+	})
+}
+
+// cancelUnpaidTx cancels o, locked by the caller in tx, if it awaits payment: its stock is released and its
+// pending payment closed.
+func (s *Service) cancelUnpaidTx(ctx context.Context, tx pgx.Tx, o Order, note string) error {
+	if o.Status == StatusCancelled {
+		return nil
+	}
+	if o.Status != StatusPendingPayment {
+		return ErrNotPending
+	}
+	st := store{db: tx}
+	if err := s.stock.ReleaseReservationTx(ctx, tx, o.ReservationRef, "order cancelled: "+note); err != nil {
+		return err
+	}
+	payments, err := st.payments(ctx, o.ID)
+	if err != nil {
+		return err
+	}
+	for _, p := range payments {
+		if p.Status == "pending" {
+			if err := st.settlePayment(ctx, p.ID, "cancelled", decimal.Zero, ""); err != nil {
+				return err
 			}
 		}
 	}
-	return st.setStatus(ctx, orderID, o.Status, StatusCancelled, actor.Label(ctx), note)
+	return st.setStatus(ctx, o.ID, StatusPendingPayment, StatusCancelled, actor.Label(ctx), note)
 }
 
 // ExpireUnpaid cancels orders whose payment deadline passed, releasing their stock; several instances may run it
@@ -445,7 +483,11 @@ func (s *Service) ExpireUnpaid(ctx context.Context, now time.Time) (int, error) 
 				return err
 			}
 			cancelled = true
-			return s.cancelTx(ctx, tx, ids[0], "payment deadline passed")
+			o, err := store{db: tx}.order(ctx, "id = $1", ids[0], true)
+			if err != nil {
+				return err
+			}
+			return s.cancelUnpaidTx(ctx, tx, o, "payment deadline passed")
 		})
 		if err != nil || !cancelled {
 			return n, err

@@ -216,7 +216,12 @@ func (s store) orders(ctx context.Context, f OrderFilter, limit, offset int) ([]
 	return out, rows.Err()
 }
 
+// setStatus moves an order from one status to another, only along the lifecycle (CanTransition) and only when it
+// is still in from. Errors: errTransition (ErrConflict) otherwise.
 func (s store) setStatus(ctx context.Context, orderID int64, from, to Status, actor, note string) error {
+	if !CanTransition(from, to) {
+		return errTransition(from, to)
+	}
 	tag, err := s.db.Exec(ctx, `UPDATE checkout_orders SET status = $3, updated_at = now(),
 		paid_at = CASE WHEN $3 = 'paid' THEN now() ELSE paid_at END WHERE id = $1 AND status = $2`, orderID, string(from), string(to))
 	if err != nil {
@@ -330,6 +335,24 @@ func (s store) dueUnpaid(ctx context.Context, now time.Time, limit int) ([]int64
 		ids = append(ids, id)
 	}
 	return ids, rows.Err()
+}
+
+func (s store) hasShipments(ctx context.Context, orderID int64) (bool, error) {
+	var exists bool
+	err := s.db.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM checkout_shipments WHERE order_id = $1)`, orderID).Scan(&exists)
+	return exists, err
+}
+
+// claimRestock records that a cancelled order's line goes back into stock; false when it was claimed before.
+func (s store) claimRestock(ctx context.Context, orderID int64, lineNo, qty int) (bool, error) {
+	tag, err := s.db.Exec(ctx, `INSERT INTO checkout_restocks (order_id, line_no, quantity) VALUES ($1, $2, $3)
+		ON CONFLICT DO NOTHING`, orderID, lineNo, qty)
+	return err == nil && tag.RowsAffected() == 1, err
+}
+
+func (s store) unclaimRestock(ctx context.Context, orderID int64, lineNo int) error {
+	_, err := s.db.Exec(ctx, `DELETE FROM checkout_restocks WHERE order_id = $1 AND line_no = $2`, orderID, lineNo)
+	return err
 }
 
 func (s store) shippedQuantities(ctx context.Context, orderID int64) (map[int]int, error) {
@@ -543,10 +566,17 @@ func (s store) salesBySKU(ctx context.Context, since time.Time) ([]Sales, error)
 	return out, rows.Err()
 }
 
-func (s store) recordStripeEvent(ctx context.Context, id, typ string, payload []byte, created time.Time) (bool, error) {
-	tag, err := s.db.Exec(ctx, `INSERT INTO checkout_stripe_events (id, type, payload, created) VALUES ($1, $2, $3, $4)
-		ON CONFLICT (id) DO NOTHING`, id, typ, payload, created)
-	return err == nil && tag.RowsAffected() == 1, err
+// claimStripeEvent stores an event once and locks its row for the caller's transaction; processed reports whether
+// an earlier delivery already applied it. A concurrent delivery of the same event waits here until the first one's
+// transaction ends, and an event whose processing failed (its row rolled back, or left unprocessed by an older
+// version) is applied again.
+func (s store) claimStripeEvent(ctx context.Context, id, typ string, payload []byte, created time.Time) (processed bool, err error) {
+	if _, err := s.db.Exec(ctx, `INSERT INTO checkout_stripe_events (id, type, payload, created) VALUES ($1, $2, $3, $4)
+		ON CONFLICT (id) DO NOTHING`, id, typ, payload, created); err != nil {
+		return false, err
+	}
+	err = s.db.QueryRow(ctx, `SELECT processed_at IS NOT NULL FROM checkout_stripe_events WHERE id = $1 FOR UPDATE`, id).Scan(&processed)
+	return processed, err
 }
 
 func (s store) stripeEventProcessed(ctx context.Context, id, outcome string) error {

@@ -60,10 +60,13 @@ func (s *Stripe) CreateSession(ctx context.Context, cs CardSession) (string, str
 	if l, ok := stripeLocales[cs.Locale]; ok {
 		params.Locale = stripe.String(l)
 	}
-	// Stripe keeps sessions open between 30 minutes and 24 hours.
-	if until := time.Until(cs.ExpiresAt); until > 31*time.Minute && until < 24*time.Hour {
-		params.ExpiresAt = stripe.Int64(cs.ExpiresAt.Unix())
+	// The page must close when the order stops waiting for its payment, never at Stripe's default of 24 hours:
+	// the end is always sent. Stripe refuses a new session shorter than 30 minutes (the caller checks that before
+	// creating one); a repeated request with the same idempotency key returns the session created first.
+	if cs.ExpiresAt.IsZero() {
+		return "", "", fmt.Errorf("checkout: payment page for order %s without an end", cs.OrderNumber)
 	}
+	params.ExpiresAt = stripe.Int64(cs.ExpiresAt.Unix())
 	for _, l := range cs.Lines {
 		params.LineItems = append(params.LineItems, &stripe.CheckoutSessionLineItemParams{
 			Quantity: stripe.Int64(l.Quantity),
