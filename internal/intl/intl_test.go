@@ -182,3 +182,34 @@ func TestNegotiation(t *testing.T) {
 		t.Errorf("alternates: %s", b)
 	}
 }
+
+// TestSelectorNamesCountriesAndCurrencies: the selector lists the served countries in the visitor's language,
+// sorted the way that language sorts, each with the currency it shows prices in, the current one selected.
+func TestSelectorNamesCountriesAndCurrencies(t *testing.T) {
+	m := mustMessages(t)
+	regions := []Region{
+		{Country: "US", Languages: []string{"en"}, DefaultLanguage: "en", Currency: "USD"},
+		{Country: "AT", Languages: []string{"de"}, DefaultLanguage: "de", Currency: "EUR"},
+		{Country: "CH", Languages: []string{"de", "fr"}, DefaultLanguage: "de", Currency: "CHF"},
+		{Country: "DE", Languages: []string{"de"}, DefaultLanguage: "de", Currency: "EUR"},
+	}
+	rt := NewRouter(m, func() []Region { return regions }, "https://shop.example")
+	de, _ := m.ByCode("de")
+	sel := rt.Selector(m.Locale(de, "CH"), "/de-ch/")
+	var labels []string
+	for _, o := range sel.Countries {
+		labels = append(labels, o.Label)
+		if o.Selected != (o.Value == "ch") {
+			t.Errorf("%s selected: %v", o.Value, o.Selected)
+		}
+	}
+	// German collation puts Österreich with the Os, after Deutschland.
+	want := "Deutschland (EUR)|Österreich (EUR)|Schweiz (CHF)|Vereinigte Staaten (USD)"
+	if got := strings.Join(labels, "|"); got != want {
+		t.Errorf("countries %q, want %q", got, want)
+	}
+	// A second page in another country reuses the list without carrying the first one's selection.
+	if sel := rt.Selector(m.Locale(de, "DE"), "/de-de/"); !sel.Countries[0].Selected || sel.Countries[2].Selected {
+		t.Errorf("selection leaked between pages: %+v", sel.Countries)
+	}
+}

@@ -20,6 +20,8 @@ type Region struct {
 	Country         string
 	Languages       []string
 	DefaultLanguage string
+	// Currency is the currency prices are shown in there (ISO 4217), named in the selector; "" to leave it out.
+	Currency string
 }
 
 // LocaleCookie remembers the visitor's chosen storefront ("de-de") for the next visit to "/".
@@ -272,6 +274,11 @@ func (rt *Router) countryOptions(lang Language) []ui.Option {
 			if n := namer.Name(r); n != "" {
 				name = n
 			}
+		}
+		if reg.Currency != "" {
+			// The currency comes with the country: saying which one is what makes the selector a currency
+			// selector too.
+			name += " (" + reg.Currency + ")"
 		}
 		opts = append(opts, ui.Option{Value: strings.ToLower(reg.Country), Label: name})
 	}

@@ -246,7 +246,7 @@ func regionsOf(markets []Market) []intl.Region {
 			continue
 		}
 		for _, c := range m.Countries {
-			out = append(out, intl.Region{Country: c, Languages: m.Locales, DefaultLanguage: m.DefaultLocale})
+			out = append(out, intl.Region{Country: c, Languages: m.Locales, DefaultLanguage: m.DefaultLocale, Currency: m.Currency})
 		}
 	}
 	return out
