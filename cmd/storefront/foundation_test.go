@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"compress/gzip"
 	"context"
 	"fmt"
@@ -8,9 +9,12 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"os"
+	"os/exec"
 	"regexp"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -79,6 +83,27 @@ func TestHomeCarriesLocaleAndSecurityHeaders(t *testing.T) {
 	}
 	if h.Get("Strict-Transport-Security") != "" {
 		t.Error("HSTS sent over plain http")
+	}
+	for _, ck := range res.Header.Values("Set-Cookie") {
+		if !strings.Contains(ck, "HttpOnly") || !strings.Contains(ck, "SameSite=Lax") || strings.Contains(ck, "Secure") {
+			t.Errorf("cookie over http: %s", ck)
+		}
+	}
+
+	// Behind https (BASE_URL), pages send HSTS and every cookie is Secure as well.
+	secure := newTestShopWith(t, map[string]string{"BASE_URL": "https://shop.example"})
+	res = secure.client().get("/en-us/account/signin")
+	if hsts := res.Header.Get("Strict-Transport-Security"); !strings.Contains(hsts, "max-age=") {
+		t.Errorf("no HSTS under https: %q", hsts)
+	}
+	cookies := res.Header.Values("Set-Cookie")
+	if len(cookies) == 0 {
+		t.Fatal("the sign-in page set no cookie")
+	}
+	for _, ck := range cookies {
+		if !strings.Contains(ck, "Secure") || !strings.Contains(ck, "HttpOnly") || !strings.Contains(ck, "SameSite=Lax") {
+			t.Errorf("cookie under https: %s", ck)
+		}
 	}
 	if strings.Contains(res.Body, "<script>") || regexp.MustCompile(`style="`).MatchString(res.Body) {
 		t.Error("page has inline script or style, which the CSP forbids")
@@ -267,7 +292,16 @@ func TestSessionSurvivesRestart(t *testing.T) {
 	first := serveShop(t, pool)
 	first.mustUser("ops@example.com", account.RoleOps)
 	c := first.client()
-	c.signIn("ops@example.com")
+	res := c.post("/en-us/account/signin", url.Values{"email": {"ops@example.com"}, "password": {testPassword}})
+	var set string
+	for _, ck := range res.Header.Values("Set-Cookie") {
+		if strings.HasPrefix(ck, account.SessionCookie+"=") {
+			set = ck
+		}
+	}
+	if !strings.Contains(set, "HttpOnly") || !strings.Contains(set, "SameSite=Lax") || !strings.Contains(set, "Path=/") {
+		t.Errorf("session cookie: %q", set)
+	}
 	token := c.cookie(account.SessionCookie).Value
 	first.srv.Close()
 
@@ -408,16 +442,23 @@ func TestConcurrentMigrationsApplyOnce(t *testing.T) {
 // migrate under the advisory lock, both serve, and a session made on one works on the other.
 func TestTwoServeProcessesShareOneDatabase(t *testing.T) {
 	dbURL := pgtest.NewEmptyDatabase(t)
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
+	ctx := context.Background()
 	addrs := []string{freeAddr(t), freeAddr(t)}
-	done := make(chan error, len(addrs))
+	var procs []*exec.Cmd
+	var logs []*bytes.Buffer
 	for _, addr := range addrs {
-		env := map[string]string{"DATABASE_URL": dbURL, "HTTP_ADDR": addr, "SESSION_KEY": testSessionKey,
-			"BASE_URL": "http://" + addr, "LOG_LEVEL": "error", "BLOB_DIR": t.TempDir()}
-		go func() {
-			done <- run(ctx, []string{"serve"}, func(k string) string { return env[k] }, strings.NewReader(""), io.Discard, io.Discard)
-		}()
+		// Two operating-system processes, started at once on an empty database: both migrate (one waits for the
+		// other's advisory lock) and serve.
+		cmd := exec.Command(os.Args[0], "serve")
+		cmd.Env = append(os.Environ(), runAsBinaryEnv+"=1", "DATABASE_URL="+dbURL, "HTTP_ADDR="+addr,
+			"SESSION_KEY="+testSessionKey, "BASE_URL=http://"+addr, "LOG_LEVEL=warn", "BLOB_DIR="+t.TempDir())
+		out := &bytes.Buffer{}
+		cmd.Stdout, cmd.Stderr = out, out
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { _ = cmd.Process.Kill() })
+		procs, logs = append(procs, cmd), append(logs, out)
 	}
 	for _, addr := range addrs {
 		waitReady(t, "http://"+addr)
@@ -441,10 +482,13 @@ func TestTwoServeProcessesShareOneDatabase(t *testing.T) {
 	if res := c.get("/admin"); res.Status != http.StatusOK || !strings.Contains(res.Body, "m@example.com") {
 		t.Fatalf("the second instance does not know the first one's session: %d", res.Status)
 	}
-	cancel()
-	for range addrs {
-		if err := <-done; err != nil {
-			t.Errorf("serve ended with %v", err)
+	// SIGTERM, as a deployment stops them: both finish cleanly.
+	for i, p := range procs {
+		if err := p.Process.Signal(syscall.SIGTERM); err != nil {
+			t.Fatal(err)
+		}
+		if err := p.Wait(); err != nil {
+			t.Errorf("instance %d: %v\n%s", i, err, logs[i])
 		}
 	}
 }

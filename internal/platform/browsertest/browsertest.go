@@ -105,7 +105,15 @@ func New(t testing.TB, baseURL string, o Options) *Browser {
 	if err := chromedp.Run(ctx, emulation.SetDeviceMetricsOverride(o.Width, o.Height, deviceScale(o.Mobile), o.Mobile)); err != nil {
 		t.Fatalf("browsertest: start Chromium (%s): %v", path, err)
 	}
-	return &Browser{t: t, ctx: ctx, BaseURL: strings.TrimSuffix(baseURL, "/")}
+	b := &Browser{t: t, ctx: ctx, BaseURL: strings.TrimSuffix(baseURL, "/")}
+	// Registered after the browser's own cleanup, so it runs first: a test that failed on its own assertion
+	// (not in a browser step, which saves one itself) leaves the page it ended on.
+	t.Cleanup(func() {
+		if t.Failed() {
+			t.Logf("browsertest: page at the end of the failed test: %s", b.Screenshot("FAILED at end"))
+		}
+	})
+	return b
 }
 
 func deviceScale(mobile bool) float64 {
