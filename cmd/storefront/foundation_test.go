@@ -343,17 +343,32 @@ func TestAdminRoutesByRole(t *testing.T) {
 		clients[string(role)] = c
 	}
 	public := map[string]bool{"/admin/signin": true, "/admin/signout": true, "/admin/language": true}
+	// Who may use each part of the back office, written out here rather than read from the code's own table, so
+	// a section given the wrong roles fails. A new section must be added here: its routes fail until it is.
+	merchant, ops, admin := account.RoleMerchant, account.RoleOps, account.RoleAdmin
+	expected := map[string][]account.Role{
+		"/admin":                {merchant, ops, admin}, // the dashboard
+		"/admin/catalog":        {merchant, admin},
+		"/admin/pricing":        {merchant, admin},
+		"/admin/inventory":      {merchant, ops, admin},
+		"/admin/landed-cost":    {merchant, ops, admin},
+		"/admin/return-reasons": {merchant, ops, admin},
+		"/admin/orders":         {ops, admin},
+		"/admin/returns":        {ops, admin},
+		"/admin/users":          {admin},
+		"/admin/mail":           {admin},
+	}
 	allowedRoles := func(route string) []account.Role {
-		if route == "/admin/" || route == "/admin" {
-			return []account.Role{account.RoleMerchant, account.RoleOps, account.RoleAdmin}
-		}
-		for _, sec := range shop.app.site.Sections() {
-			if strings.HasPrefix(route, "/admin"+sec.Path) {
-				return sec.Roles
+		best := ""
+		for prefix := range expected {
+			if (route == prefix || strings.HasPrefix(route, prefix+"/")) && len(prefix) > len(best) {
+				best = prefix
 			}
 		}
-		t.Fatalf("route %s belongs to no back-office section: every admin route needs a role rule", route)
-		return nil
+		if best == "/admin" && route != "/admin" && route != "/admin/" {
+			t.Fatalf("route %s belongs to no back-office section listed in this test: decide who may use it", route)
+		}
+		return expected[best]
 	}
 	routes := 0
 	err := chi.Walk(shop.app.handler.(chi.Routes), func(method, route string, _ http.Handler, _ ...func(http.Handler) http.Handler) error {
