@@ -36,6 +36,7 @@ func cmdDev(ctx context.Context, cfg config.Config, log *slog.Logger, stdout io.
 		cfg.SessionKey = key
 	}
 	cfg.Demo = true
+	log.Info("starting", "config", cfg)
 	pool, err := postgres.Open(ctx, cfg.DatabaseURL)
 	if err != nil {
 		return err
