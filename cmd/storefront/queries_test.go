@@ -130,6 +130,22 @@ func TestPagesRunFewQueriesWhateverTheirSize(t *testing.T) {
 		t.Logf("GET %s: %d statements", path, n)
 	}
 
+	// A first-time visitor's first add to cart: check stock, then create the cart and its line in one
+	// transaction, without looking for a cart that cannot exist yet.
+	visitor := shop.client()
+	firstPage := visitor.get(products[0][1])
+	variant := regexp.MustCompile(`name="variant" value="(\d+)"`).FindStringSubmatch(firstPage.Body)
+	if variant == nil {
+		t.Fatal("no variant on the product page")
+	}
+	token := visitor.csrf()
+	n := queriesOf(t, log, func() response {
+		return visitor.postRaw("/en-us/cart/items", url.Values{"variant": {variant[1]}, "qty": {"1"}, "csrf_token": {token}})
+	})
+	if n > 5 { // stock, begin, create cart, add line, commit
+		t.Errorf("a first add to cart ran %d statements, want at most 5", n)
+	}
+
 	// A cart of one line and of five lines: the same number of statements to show it and to review the order.
 	buyer := shop.client()
 	cartQueries := map[int]int{}

@@ -76,7 +76,7 @@ func (h *Handler) ensureRef(w http.ResponseWriter, r *http.Request) Ref {
 	}
 	b := make([]byte, 32)
 	_, _ = rand.Read(b)
-	ref.Token = base64.RawURLEncoding.EncodeToString(b)
+	ref.Token, ref.Fresh = base64.RawURLEncoding.EncodeToString(b), true
 	http.SetCookie(w, &http.Cookie{Name: CookieName, Value: ref.Token, Path: "/", HttpOnly: true, Secure: h.secure,
 		SameSite: http.SameSiteLaxMode, MaxAge: 90 * 24 * 60 * 60})
 	return ref

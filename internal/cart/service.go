@@ -35,6 +35,8 @@ const (
 type Ref struct {
 	UserID int64
 	Token  string
+	// Fresh marks a guest token minted for this request: no cart can exist for it yet, so none is looked for.
+	Fresh bool
 }
 
 // Line is a cart line with the price captured when it was added.
@@ -157,9 +159,15 @@ func (s *Service) Add(ctx context.Context, ref Ref, sh Shopper, variantID int64,
 	for {
 		err := postgres.Transact(ctx, s.pool, func(tx pgx.Tx) error {
 			st := store{db: tx}
-			c, found, err := st.find(ctx, ref)
-			if err != nil {
-				return err
+			var (
+				c     Cart
+				found bool
+				err   error
+			)
+			if !ref.Fresh {
+				if c, found, err = st.find(ctx, ref); err != nil {
+					return err
+				}
 			}
 			if !found {
 				if c, err = st.create(ctx, ref, sh.Market.Code, sh.Market.Currency); err != nil {
