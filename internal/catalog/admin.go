@@ -1,7 +1,6 @@
 package catalog
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -67,6 +66,7 @@ func (h *AdminHandler) Routes() chi.Router {
 	r.Post("/categories", httpx.H(h.serveCreateCategory))
 	r.Get("/categories/{cid}", httpx.H(h.serveCategory))
 	r.Post("/categories/{cid}", httpx.H(h.serveUpdateCategory))
+	r.Get("/history", httpx.H(h.serveHistory))
 	r.Get("/import", httpx.H(h.serveImportForm))
 	r.Post("/import", httpx.H(h.serveImport))
 	r.Get("/export", httpx.H(h.serveExport))
@@ -124,7 +124,8 @@ func (h *AdminHandler) serveList(w http.ResponseWriter, r *http.Request) error {
 		Actions: []ui.Link{{Label: loc.T("catalog.NewProduct"), URL: "/admin/catalog/products/new"},
 			{Label: loc.T("catalog.ImportCSV"), URL: "/admin/catalog/import"},
 			{Label: loc.T("catalog.ExportCSV"), URL: "/admin/catalog/export"},
-			{Label: loc.T("catalog.CategoriesTitle"), URL: "/admin/catalog/categories"}},
+			{Label: loc.T("catalog.CategoriesTitle"), URL: "/admin/catalog/categories"},
+			{Label: loc.T("catalog.HistoryTitle"), URL: "/admin/catalog/history"}},
 		Headers: []string{"", loc.T("catalog.Title"), loc.T("catalog.SKUs"), loc.T("catalog.Status"), loc.T("catalog.Category"), loc.T("catalog.Updated")},
 		Count:   loc.N("catalog.ProductCount", total), Empty: loc.T("catalog.NoProducts"), PagesLabel: loc.T("platform.Pages"),
 	}
@@ -412,19 +413,17 @@ func (h *AdminHandler) renderEdit(w http.ResponseWriter, r *http.Request, status
 		props.Stock.Link = ui.Link{Label: loc.T("catalog.ManageStock"), URL: "/admin/inventory?q=" + url.QueryEscape(p.Variants[0].SKU)}
 	}
 
-	entries, err := h.svc.AuditLog(ctx, id, 30)
+	entries, _, err := h.svc.History(ctx, HistoryFilter{ProductID: id}, 30, 0)
 	if err != nil {
 		return err
 	}
 	props.Audit = views.AuditSection{Title: loc.T("catalog.History"), Empty: loc.T("catalog.NoHistory"),
 		Headers: []string{loc.T("catalog.When"), loc.T("catalog.Who"), loc.T("catalog.What"), loc.T("catalog.Changes")}}
-	for _, e := range entries {
-		b, _ := json.Marshal(e.Changes)
-		changes := string(b)
-		if len(changes) > 400 {
-			changes = changes[:400] + "…"
-		}
-		props.Audit.Rows = append(props.Audit.Rows, views.AuditRow{At: loc.DateTime(e.At), Actor: e.Actor, Action: e.Action, Changes: changes})
+	if props.Audit.Rows, err = h.auditRows(r, entries); err != nil {
+		return err
+	}
+	if len(entries) > 0 {
+		props.Audit.More = ui.Link{Label: loc.T("catalog.FullHistory"), URL: fmt.Sprintf("/admin/catalog/history?product=%d", id)}
 	}
 	return ui.RenderAdmin(w, r, status, en.Title, views.Edit(props))
 }
@@ -723,12 +722,24 @@ func ReportView(loc *intl.Locale, rep ImportReport) views.ImportReportView {
 		loc.T("catalog.ImportCounts", "PC", rep.ProductsCreated, "PU", rep.ProductsUpdated, "VC", rep.VariantsCreated,
 			"VU", rep.VariantsUpdated, "Same", rep.Unchanged),
 	}
-	for _, e := range rep.Errors {
+	if rep.TextsRemoved > 0 {
+		v.Summary = append(v.Summary, loc.N("catalog.ImportTextsRemoved", rep.TextsRemoved))
+		if v.Kind != "bad" {
+			v.Kind = "warn"
+		}
+	}
+	line := func(e RowError) string {
 		msg := loc.Message(e.Message, e.Data)
 		if e.Column != "" {
 			msg = e.Column + ": " + msg
 		}
-		v.Errors = append(v.Errors, loc.T("catalog.LineError", "Line", e.Line, "Message", msg))
+		return loc.T("catalog.LineError", "Line", e.Line, "Message", msg)
+	}
+	for _, e := range rep.Errors {
+		v.Errors = append(v.Errors, line(e))
+	}
+	for _, n := range rep.Notices {
+		v.Notices = append(v.Notices, line(n))
 	}
 	return v
 }
@@ -871,6 +882,7 @@ func (h *AdminHandler) renderCategory(w http.ResponseWriter, r *http.Request, st
 		return err
 	}
 	form.Title, form.Submit = cur.text("en").Name+" ("+cur.Code+")", loc.T("catalog.Save")
+	form.History = ui.Link{Label: loc.T("catalog.History"), URL: fmt.Sprintf("/admin/catalog/history?category=%d", id)}
 	if ferr != nil {
 		form.Errors = messages(loc, ferr)
 	}
@@ -896,4 +908,263 @@ func (h *AdminHandler) serveUpdateCategory(w http.ResponseWriter, r *http.Reques
 	httpx.SetFlash(w, "ok", "catalog.Saved")
 	http.Redirect(w, r, fmt.Sprintf("/admin/catalog/categories/%d", id), http.StatusSeeOther)
 	return nil
+}
+
+const historyPerPage = 50
+
+// serveHistory handles GET /admin/catalog/history: every recorded change of products and categories, newest
+// first, a page at a time; filtered by product or SKU (q), by action, or to one product (product=ID) or
+// category (category=ID).
+func (h *AdminHandler) serveHistory(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	loc := intl.FromContext(ctx)
+	qs := r.URL.Query()
+	f := HistoryFilter{Query: strings.TrimSpace(qs.Get("q")), Action: qs.Get("action")}
+	f.ProductID, _ = strconv.ParseInt(qs.Get("product"), 10, 64)
+	f.CategoryID, _ = strconv.ParseInt(qs.Get("category"), 10, 64)
+	page, _ := strconv.Atoi(qs.Get("page"))
+	page = min(max(page, 1), 100_000)
+	entries, more, err := h.svc.History(ctx, f, historyPerPage, (page-1)*historyPerPage)
+	if err != nil {
+		return err
+	}
+	p := views.HistoryProps{
+		Search:      ui.Search{Action: "/admin/catalog/history", Label: loc.T("catalog.AdminSearch"), Query: f.Query},
+		ActionLabel: loc.T("catalog.What"), Filter: loc.T("catalog.Apply"), Empty: loc.T("catalog.NoHistoryMatch"),
+		Headers: []string{loc.T("catalog.When"), loc.T("catalog.Who"), loc.T("catalog.HistorySubject"), loc.T("catalog.What"),
+			loc.T("catalog.Changes")},
+		PagesLabel: loc.T("platform.Pages"),
+	}
+	p.Actions = append(p.Actions, ui.Option{Value: "", Label: loc.T("catalog.AllActions")})
+	for _, a := range AuditActions {
+		p.Actions = append(p.Actions, ui.Option{Value: a, Label: actionName(loc, a), Selected: a == f.Action})
+	}
+	snap, err := h.svc.snap(ctx)
+	if err != nil {
+		return err
+	}
+	keep := url.Values{}
+	for _, k := range []string{"q", "action"} {
+		if v := qs.Get(k); v != "" {
+			keep.Set(k, v)
+		}
+	}
+	switch {
+	case f.ProductID != 0:
+		name := fmt.Sprintf("#%d", f.ProductID)
+		if prod := snap.products[f.ProductID]; prod != nil {
+			t, _ := prod.text("en")
+			name = t.Title
+		}
+		p.Scope = loc.T("catalog.HistoryOf", "Name", name)
+	case f.CategoryID != 0:
+		name := fmt.Sprintf("#%d", f.CategoryID)
+		if c := snap.categories[f.CategoryID]; c != nil {
+			name = c.text("en").Name
+		}
+		p.Scope = loc.T("catalog.HistoryOf", "Name", name)
+	}
+	if p.Scope != "" {
+		p.ScopeClear = ui.Link{Label: loc.T("catalog.ResetFilters"), URL: "/admin/catalog/history?" + keep.Encode()}
+		for _, k := range []string{"product", "category"} {
+			if v := qs.Get(k); v != "" {
+				p.Hidden = append(p.Hidden, views.HiddenField{Name: k, Value: v})
+			}
+		}
+	}
+	if f == (HistoryFilter{}) {
+		p.Empty = loc.T("catalog.NoHistory")
+	}
+	if p.Rows, err = h.auditRows(r, entries); err != nil {
+		return err
+	}
+	if page > 1 || more {
+		link := func(n int) string {
+			v := r.URL.Query()
+			v.Set("page", strconv.Itoa(n))
+			return "/admin/catalog/history?" + v.Encode()
+		}
+		if page > 1 {
+			p.Pages = append(p.Pages, ui.PageLink{Label: loc.T("platform.Previous"), URL: link(page - 1), Rel: "prev"})
+		}
+		p.Pages = append(p.Pages, ui.PageLink{Label: loc.Int(page), Current: true})
+		if more {
+			p.Pages = append(p.Pages, ui.PageLink{Label: loc.T("platform.Next"), URL: link(page + 1), Rel: "next"})
+		}
+	}
+	return ui.RenderAdmin(w, r, http.StatusOK, loc.T("catalog.HistoryTitle"), views.History(p))
+}
+
+// actionName is an action's localized name ("variant.update" → "Variant changed"); an action this version
+// does not know keeps its key.
+func actionName(loc *intl.Locale, action string) string {
+	if s, ok := loc.Lookup("catalog.Action." + action); ok {
+		return s
+	}
+	return action
+}
+
+// foldAfter is how many field changes show unfolded; longer lists (an imported product) fold behind a count.
+const foldAfter = 8
+
+// auditRows renders log entries readably: the product or category, the localized action, and each changed
+// field with its values before and after.
+func (h *AdminHandler) auditRows(r *http.Request, entries []AuditEntry) ([]views.AuditRow, error) {
+	loc := intl.FromContext(r.Context())
+	snap, err := h.svc.snap(r.Context())
+	if err != nil {
+		return nil, err
+	}
+	rows := make([]views.AuditRow, 0, len(entries))
+	for _, e := range entries {
+		row := views.AuditRow{At: loc.DateTime(e.At), Actor: e.Actor, Action: actionName(loc, e.Action), Key: e.Action}
+		switch {
+		case e.ProductID != 0:
+			row.Subject = fmt.Sprintf("#%d", e.ProductID)
+			if p := snap.products[e.ProductID]; p != nil {
+				t, _ := p.text("en")
+				row.Subject = t.Title
+			}
+			row.SubjectURL = fmt.Sprintf("/admin/catalog/products/%d", e.ProductID)
+			sku := e.SKU
+			if v := snap.variants[e.VariantID]; sku == "" && v != nil {
+				sku = v.SKU
+			}
+			if sku != "" {
+				row.Subject += " · " + sku
+			}
+		case e.CategoryID != 0:
+			name := fmt.Sprintf("#%d", e.CategoryID)
+			if c := snap.categories[e.CategoryID]; c != nil {
+				name = c.text("en").Name
+			}
+			row.Subject = loc.T("catalog.Category") + ": " + name
+			row.SubjectURL = fmt.Sprintf("/admin/catalog/categories/%d", e.CategoryID)
+		}
+		if e.Line > 0 {
+			row.Note = loc.T("catalog.ImportLine", "Line", e.Line)
+		}
+		for _, c := range e.Changes {
+			row.Changes = append(row.Changes, views.AuditChange{Group: c.Variant, Field: h.fieldLabel(loc, c),
+				From: h.fieldValue(loc, snap, c.Field, c.From), To: h.fieldValue(loc, snap, c.Field, c.To)})
+		}
+		if len(row.Changes) > foldAfter {
+			row.Folded = loc.N("catalog.ChangeCount", len(row.Changes))
+		}
+		rows = append(rows, row)
+	}
+	return rows, nil
+}
+
+// fieldLabelIDs names the fields the log records, by CSV column (without the locale) and, for entries
+// written before field changes were recorded that way, by Go field name.
+var fieldLabelIDs = map[string]string{
+	"category": "catalog.Category", "CategoryID": "catalog.Category", "status": "catalog.Status", "Status": "catalog.Status",
+	"brand": "catalog.Brand", "Brand": "catalog.Brand", "supplier": "catalog.Supplier", "Supplier": "catalog.Supplier",
+	"markets": "catalog.Market", "certifications": "catalog.Certifications",
+	"title": "catalog.Title", "Title": "catalog.Title", "slug": "catalog.Slug", "Slug": "catalog.Slug",
+	"description": "catalog.Description", "Description": "catalog.Description", "seo_title": "catalog.SEOTitle",
+	"SEOTitle": "catalog.SEOTitle", "seo_description": "catalog.SEODescription", "SEODescription": "catalog.SEODescription",
+	"name": "catalog.Name", "Name": "catalog.Name", "code": "catalog.Code", "Code": "catalog.Code",
+	"parent": "catalog.Parent", "ParentID": "catalog.Parent", "requirements": "catalog.Requirements",
+	"Requirements": "catalog.Requirements", "sku": "catalog.SKU", "SKU": "catalog.SKU", "options": "catalog.Options",
+	"Options": "catalog.Options", "base_price": "catalog.BasePrice", "BasePrice": "catalog.BasePrice",
+	"weight_g": "catalog.WeightG", "WeightG": "catalog.WeightG", "dimensions": "catalog.Dimensions",
+	"LengthMM": "catalog.LengthMM", "WidthMM": "catalog.WidthMM", "HeightMM": "catalog.HeightMM",
+	"hs_code": "catalog.HSCode", "HSCode": "catalog.HSCode", "origin_country": "catalog.Origin", "origin": "catalog.Origin",
+	"OriginCountry": "catalog.Origin", "tax_category": "catalog.TaxCategory", "TaxCategory": "catalog.TaxCategory",
+	"customs_description": "catalog.CustomsDescription", "CustomsDescription": "catalog.CustomsDescription",
+	"image": "catalog.ImageFile",
+}
+
+// legacyWrappers are the keys old entries nested fields under; they say nothing to a reader.
+var legacyWrappers = map[string]bool{"fields": true, "texts": true, "Texts": true, "input": true}
+
+// baseField splits "title_de" into "title" and "de"; fields without a locale come back whole.
+func (h *AdminHandler) baseField(field string) (string, string) {
+	if i := strings.LastIndexByte(field, '_'); i > 0 && h.svc.knownLocale(field[i+1:]) {
+		return field[:i], field[i+1:]
+	}
+	return field, ""
+}
+
+// fieldLabel names a changed field for people: "Title (Deutsch)", "Base price"; old entries' nested fields
+// read "Deutsch · Title".
+func (h *AdminHandler) fieldLabel(loc *intl.Locale, c FieldChange) string {
+	var parts []string
+	for _, seg := range strings.Split(c.Field, ".") {
+		if legacyWrappers[seg] {
+			continue
+		}
+		if h.svc.knownLocale(seg) {
+			parts = append(parts, h.languageName(seg))
+			continue
+		}
+		base, locale := h.baseField(seg)
+		label := base
+		if id, ok := fieldLabelIDs[base]; ok {
+			label = loc.T(id)
+		}
+		if locale != "" {
+			label += " (" + h.languageName(locale) + ")"
+		}
+		parts = append(parts, label)
+	}
+	return strings.Join(parts, " · ")
+}
+
+// fieldValue formats a recorded value: statuses, tax categories and categories by name, lists joined, long
+// texts shortened, "—" for none.
+func (h *AdminHandler) fieldValue(loc *intl.Locale, snap *snapshot, field string, v any) string {
+	segs := strings.Split(field, ".")
+	base, _ := h.baseField(segs[len(segs)-1])
+	var s string
+	switch x := v.(type) {
+	case nil:
+		return "—"
+	case string:
+		s = x
+	case float64:
+		s = strconv.FormatFloat(x, 'f', -1, 64)
+	case bool:
+		s = strconv.FormatBool(x)
+	case []any:
+		var parts []string
+		for _, it := range x {
+			parts = append(parts, fmt.Sprint(it))
+		}
+		s = strings.Join(parts, ", ")
+	case map[string]any:
+		var parts []string
+		for _, k := range sortedKeys(x) {
+			parts = append(parts, fmt.Sprintf("%s=%v", k, x[k]))
+		}
+		s = strings.Join(parts, "; ")
+	default:
+		s = fmt.Sprint(x)
+	}
+	if s == "" {
+		return "—"
+	}
+	switch base {
+	case "status", "Status":
+		if t, ok := loc.Lookup("catalog.Status." + s); ok {
+			return t
+		}
+	case "tax_category", "TaxCategory":
+		if t, ok := loc.Lookup("catalog.Tax." + s); ok {
+			return t
+		}
+	case "category", "CategoryID", "parent", "ParentID":
+		if id, err := strconv.ParseInt(s, 10, 64); err == nil {
+			if c := snap.categories[id]; c != nil {
+				return c.text("en").Name
+			}
+			return "#" + s
+		}
+	}
+	if r := []rune(s); len(r) > 160 {
+		s = string(r[:160]) + "…"
+	}
+	return s
 }

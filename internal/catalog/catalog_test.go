@@ -2,6 +2,7 @@ package catalog
 
 import (
 	"bytes"
+	"encoding/xml"
 	"errors"
 	"image"
 	"image/color"
@@ -132,8 +133,8 @@ func TestVariantValidationWritesNothing(t *testing.T) {
 		}
 	}
 	// HS codes may be written with dots; they are stored as digits.
-	vid, err := c.svc.SaveVariant(c.ctx, id, Variant{SKU: "ATLAS-M", BasePrice: decimal.RequireFromString("21.5"), WeightG: 210,
-		HSCode: "6109.10.00", OriginCountry: "cn"})
+	vid, err := c.svc.SaveVariant(c.ctx, id, Variant{SKU: "ATLAS-M", Options: map[string]string{"size": "M"},
+		BasePrice: decimal.RequireFromString("21.5"), WeightG: 210, HSCode: "6109.10.00", OriginCountry: "cn"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -141,7 +142,8 @@ func TestVariantValidationWritesNothing(t *testing.T) {
 	if v := p.Variants[1]; v.ID != vid || v.HSCode != "61091000" || v.OriginCountry != "CN" {
 		t.Errorf("variant stored as %+v", v)
 	}
-	if _, err := c.svc.SaveVariant(c.ctx, id, Variant{SKU: "ATLAS-S", BasePrice: decimal.NewFromInt(1), WeightG: 1, HSCode: "610910", OriginCountry: "CN"}); !errors.Is(err, httpx.ErrConflict) {
+	if _, err := c.svc.SaveVariant(c.ctx, id, Variant{SKU: "ATLAS-S", Options: map[string]string{"size": "L"},
+		BasePrice: decimal.NewFromInt(1), WeightG: 1, HSCode: "610910", OriginCountry: "CN"}); !errors.Is(err, httpx.ErrConflict) {
 		t.Errorf("duplicate SKU: %v", err)
 	}
 	after, _ := c.svc.AuditLog(c.ctx, id, 100)
@@ -303,5 +305,112 @@ func TestSearchInJapaneseUsesTrigrams(t *testing.T) {
 	body := get(t, c.storefront(), "/ja-jp/search?q="+url.QueryEscape("コットン")).Body.String()
 	if !strings.Contains(body, "キョウト オーガニックコットンTシャツ") {
 		t.Errorf("Japanese search found nothing")
+	}
+}
+
+// TestActiveProductNeedsAVariantFromTheStart: a product cannot be created as active (it has no variants yet, so
+// its page would be a 404), the same rule UpdateProduct applies, with the same message.
+func TestActiveProductNeedsAVariantFromTheStart(t *testing.T) {
+	c := newTestCatalog(t)
+	cat := c.mustCategory("shirts", 0, nil)
+	_, err := c.svc.CreateProduct(c.ctx, ProductFields{CategoryID: cat, Status: StatusActive},
+		map[string]ProductText{"en": {Title: "Early Tee"}})
+	fe, ok := httpx.AsFieldErrors(err)
+	if !ok || fe.For("status") == nil || fe.For("status").MessageID != "catalog.ActiveNeedsVariant" {
+		t.Fatalf("active product without variants: %v", err)
+	}
+	if _, total, _ := c.svc.Products(c.ctx, ProductFilter{}, 10, 0); total != 0 {
+		t.Errorf("%d products written", total)
+	}
+	res := postForm(t, c.admin(), "/products/new", url.Values{"category": {strconv.FormatInt(cat, 10)}, "status": {"active"},
+		"title_en": {"Early Tee"}})
+	if res.Code != http.StatusUnprocessableEntity || !strings.Contains(res.Body.String(), "A product needs at least one variant before it can be published.") {
+		t.Errorf("editor: %d", res.Code)
+	}
+}
+
+// TestSitemapListsOnlyListableProducts: the sitemap lists the products the storefront lists (active, with a
+// variant, sold in the market), so every product URL in it opens. An active product without variants (left
+// by data from before CreateProduct refused it) is not listed.
+func TestSitemapListsOnlyListableProducts(t *testing.T) {
+	c := newTestCatalog(t)
+	cat := c.mustCategory("shirts", 0, map[string][]string{"GB": {"UKCA"}})
+	c.mustProduct(cat, map[string]ProductText{"en": {Title: "Listed Tee"}}, "LISTED-1")
+	empty, err := c.svc.CreateProduct(c.ctx, ProductFields{CategoryID: cat, Status: StatusDraft}, map[string]ProductText{"en": {Title: "Empty Tee"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := (store{db: c.svc.pool}).updateProduct(c.ctx, empty, ProductFields{CategoryID: cat, Status: StatusActive}); err != nil {
+		t.Fatal(err)
+	}
+	c.svc.Invalidate()
+	h := c.storefront()
+	for prefix, want := range map[string][]string{"en-us": {"listed-tee"}, "en-gb": nil} {
+		res := get(t, h, "/sitemaps/"+prefix+".xml")
+		if res.Code != http.StatusOK {
+			t.Fatalf("sitemap %s: %d", prefix, res.Code)
+		}
+		var set urlSet
+		if err := xml.Unmarshal(res.Body.Bytes(), &set); err != nil {
+			t.Fatal(err)
+		}
+		var products []string
+		for _, u := range set.URLs {
+			path := strings.TrimPrefix(u.Loc, "https://shop.example")
+			if !strings.Contains(path, "/p/") {
+				continue
+			}
+			products = append(products, path[strings.LastIndex(path, "/")+1:])
+			if page := get(t, h, path); page.Code != http.StatusOK {
+				t.Errorf("the sitemap of %s lists %s, which answers %d", prefix, path, page.Code)
+			}
+		}
+		if strings.Join(products, ",") != strings.Join(want, ",") {
+			t.Errorf("sitemap %s lists products %v, want %v", prefix, products, want)
+		}
+	}
+}
+
+// TestVariantsOfAProductNeedDistinctCombinationsOfTheSameOptions: two variants with the same options could
+// not both be chosen on the product page; variants named differently (size vs size+colour) could not be
+// chosen consistently. Both are refused with a field error naming the other SKU.
+func TestVariantsOfAProductNeedDistinctCombinationsOfTheSameOptions(t *testing.T) {
+	c := newTestCatalog(t)
+	cat := c.mustCategory("shirts", 0, nil)
+	id := c.mustProduct(cat, map[string]ProductText{"en": {Title: "Pair Tee"}}, "PAIR-S", "PAIR-M") // size=S, size=M
+	variant := func(sku string, opts map[string]string) Variant {
+		return Variant{SKU: sku, Options: opts, BasePrice: decimal.NewFromInt(20), WeightG: 200, HSCode: "610910", OriginCountry: "CN"}
+	}
+	_, err := c.svc.SaveVariant(c.ctx, id, variant("PAIR-M2", map[string]string{"size": "M"}))
+	fe, _ := httpx.AsFieldErrors(err)
+	if e := fe.For("options"); e == nil || e.MessageID != "catalog.OptionsDuplicate" || e.Data["SKU"] != "PAIR-M" {
+		t.Fatalf("a second size=M: %v", err)
+	}
+	_, err = c.svc.SaveVariant(c.ctx, id, variant("PAIR-L-RED", map[string]string{"size": "L", "color": "red"}))
+	fe, _ = httpx.AsFieldErrors(err)
+	if e := fe.For("options"); e == nil || e.MessageID != "catalog.OptionNamesDiffer" || e.Data["These"] != "color, size" {
+		t.Fatalf("size+color among size-only variants: %v", err)
+	}
+	// Changing PAIR-S to M clashes too; saving it unchanged, or as L, does not (a variant never clashes with itself).
+	p, _ := c.svc.Product(c.ctx, id)
+	s := p.Variants[0]
+	s.Options = map[string]string{"size": "M"}
+	if _, err := c.svc.SaveVariant(c.ctx, id, s); !errors.Is(err, httpx.ErrInvalid) {
+		t.Errorf("PAIR-S changed to M: %v", err)
+	}
+	for _, size := range []string{"S", "L"} {
+		s.Options = map[string]string{"size": size}
+		if _, err := c.svc.SaveVariant(c.ctx, id, s); err != nil {
+			t.Errorf("PAIR-S saved as %s: %v", size, err)
+		}
+	}
+	if p, _ := c.svc.Product(c.ctx, id); len(p.Variants) != 2 {
+		t.Errorf("%d variants, want 2", len(p.Variants))
+	}
+	// The editor shows the message.
+	res := postForm(t, c.admin(), "/products/"+strconv.FormatInt(id, 10)+"/variants", url.Values{"sku": {"PAIR-M3"}, "options": {"size=M"},
+		"base_price": {"20"}, "weight_g": {"200"}, "hs_code": {"610910"}, "origin_country": {"CN"}})
+	if res.Code != http.StatusUnprocessableEntity || !strings.Contains(res.Body.String(), "The variant PAIR-M already has the options size=M") {
+		t.Errorf("editor: %d", res.Code)
 	}
 }

@@ -2,6 +2,7 @@ package catalog
 
 import (
 	"bytes"
+	"encoding/csv"
 	"errors"
 	"fmt"
 	"strings"
@@ -173,4 +174,222 @@ func TestImportOf10000Rows(t *testing.T) {
 	if err != nil || dry.Unchanged != 10000 {
 		t.Errorf("dry run of the same file: %+v %v", dry, err)
 	}
+}
+
+// csvFile writes a listings CSV with the given columns, one record per row (a row names its cells by column).
+func csvFile(t *testing.T, columns []string, rows ...map[string]string) string {
+	t.Helper()
+	var b bytes.Buffer
+	w := csv.NewWriter(&b)
+	if err := w.Write(columns); err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range rows {
+		rec := make([]string, len(columns))
+		for i, c := range columns {
+			rec[i] = r[c]
+		}
+		if err := w.Write(rec); err != nil {
+			t.Fatal(err)
+		}
+	}
+	w.Flush()
+	return b.String()
+}
+
+// shirtRow is a valid row of a product "slug"; set overrides cells.
+func shirtRow(sku, slug string, set ...string) map[string]string {
+	r := map[string]string{"sku": sku, "slug_en": slug, "category": "shirts", "status": "active", "options": "size=M",
+		"base_price": "19.90", "weight_g": "200", "hs_code": "610910", "origin_country": "CN", "tax_category": "standard",
+		"title_en": "Shirt " + slug}
+	for i := 0; i+1 < len(set); i += 2 {
+		r[set[i]] = set[i+1]
+	}
+	return r
+}
+
+func mustImport(t *testing.T, c *testCatalog, file string) ImportReport {
+	t.Helper()
+	rep, err := c.svc.Import(c.ctx, strings.NewReader(file), false, nil)
+	if err != nil {
+		t.Fatalf("import: %v %+v", err, rep.Errors)
+	}
+	return rep
+}
+
+func errorLines(rep ImportReport, message string) []int {
+	var out []int
+	for _, e := range rep.Errors {
+		if e.Message == message {
+			out = append(out, e.Line)
+		}
+	}
+	return out
+}
+
+// TestImportRefusesTextThatIsNotUTF8InTheDryRun: a file saved by Excel as Windows-1252, or holding NUL bytes,
+// cannot be stored as text. The dry run reports each such line with a message saying what to do, and the
+// import writes nothing (it used to pass the dry run and fail with a 500).
+func TestImportRefusesTextThatIsNotUTF8InTheDryRun(t *testing.T) {
+	c := newTestCatalog(t)
+	c.mustCategory("shirts", 0, nil)
+	file := csvFile(t, c.svc.csvHeader(),
+		shirtRow("OK-1", "ok-shirt"),
+		shirtRow("CAFE-1", "cafe-shirt", "title_fr", "Chemise caf\xe9"), // line 3: Windows-1252 é
+		shirtRow("NUL-1", "nul-shirt", "description_en", "a\x00b"),      // line 4
+		shirtRow("OK-2", "ok-shirt-2"),
+	)
+	for _, dryRun := range []bool{true, false} {
+		rep, err := c.svc.Import(c.ctx, strings.NewReader(file), dryRun, nil)
+		if !errors.Is(err, ErrImportRejected) {
+			t.Fatalf("dry run %v: %v %+v", dryRun, err, rep)
+		}
+		if got := errorLines(rep, "catalog.CSVNotUTF8"); len(got) != 1 || got[0] != 3 {
+			t.Errorf("not-UTF-8 lines %v, want [3] (%+v)", got, rep.Errors)
+		}
+		if got := errorLines(rep, "catalog.CSVNulByte"); len(got) != 1 || got[0] != 4 {
+			t.Errorf("NUL lines %v, want [4]", got)
+		}
+		if len(rep.Errors) != 2 {
+			t.Errorf("errors %+v", rep.Errors)
+		}
+		view := ReportView(c.msgs.Default(), rep)
+		if want := "Line 3: title_fr: The text is not UTF-8"; len(view.Errors) == 0 || !strings.HasPrefix(view.Errors[0], want) {
+			t.Errorf("report %q, want it to start %q", view.Errors, want)
+		}
+	}
+	if _, total, _ := c.svc.Products(c.ctx, ProductFilter{}, 10, 0); total != 0 {
+		t.Errorf("%d products written", total)
+	}
+	// A UTF-16 file (Excel's "Unicode text") fails at its header, with the same advice.
+	utf16 := "\xff\xfes\x00k\x00u\x00\n\x00"
+	rep, err := c.svc.Import(c.ctx, strings.NewReader(utf16), true, nil)
+	if !errors.Is(err, ErrImportRejected) || len(rep.Errors) != 1 || rep.Errors[0].Line != 1 || rep.Errors[0].Message != "catalog.CSVNulByte" && rep.Errors[0].Message != "catalog.CSVNotUTF8" {
+		t.Errorf("UTF-16 file: %v %+v", err, rep.Errors)
+	}
+}
+
+// TestImportChangesOnlyTheTranslationColumnsTheFileHas: a file without the French columns leaves the French
+// texts alone (it used to delete them), a file without description_de keeps the German description, and a
+// title column present but empty removes that translation, which the dry run announces.
+func TestImportChangesOnlyTheTranslationColumnsTheFileHas(t *testing.T) {
+	c := newTestCatalog(t)
+	c.mustCategory("shirts", 0, nil)
+	mustImport(t, c, csvFile(t, c.svc.csvHeader(), shirtRow("HARBOR-M", "harbor-shirt",
+		"title_de", "Harbor Hemd", "description_de", "Luftig.", "title_fr", "Chemise Harbor", "slug_fr", "chemise-harbor")))
+	v, _, _ := c.svc.VariantBySKU(c.ctx, "HARBOR-M")
+	id := v.ProductID
+
+	// No French columns at all, no description_de or slug_de: only the German title changes.
+	var cols []string
+	for _, h := range c.svc.csvHeader() {
+		if !strings.HasSuffix(h, "_fr") && h != "description_de" && h != "slug_de" {
+			cols = append(cols, h)
+		}
+	}
+	rep := mustImport(t, c, csvFile(t, cols, shirtRow("HARBOR-M", "harbor-shirt", "title_de", "Harbor Leinenhemd")))
+	if rep.ProductsUpdated != 1 || rep.TextsRemoved != 0 || len(rep.Notices) != 0 {
+		t.Errorf("report %+v", rep)
+	}
+	p, _ := c.svc.Product(c.ctx, id)
+	if fr := p.Texts["fr"]; fr.Title != "Chemise Harbor" || fr.Slug != "chemise-harbor" {
+		t.Errorf("French texts after a file without French columns: %+v", fr)
+	}
+	if de := p.Texts["de"]; de.Title != "Harbor Leinenhemd" || de.Description != "Luftig." || de.Slug != "harbor-hemd" {
+		t.Errorf("German texts %+v: title changed, description and slug kept", de)
+	}
+
+	// title_fr present and empty: the dry run says the French translation goes, and writes nothing.
+	file := csvFile(t, []string{"sku", "slug_en", "category", "status", "brand", "supplier", "options", "base_price", "weight_g",
+		"length_mm", "width_mm", "height_mm", "hs_code", "origin_country", "tax_category", "customs_description", "markets",
+		"certifications", "title_en", "title_fr"}, shirtRow("HARBOR-M", "harbor-shirt"))
+	dry, err := c.svc.Import(c.ctx, strings.NewReader(file), true, nil)
+	if err != nil || dry.TextsRemoved != 1 || len(dry.Notices) != 1 || dry.Notices[0].Line != 2 || dry.Notices[0].Column != "title_fr" {
+		t.Fatalf("dry run: %v %+v", err, dry)
+	}
+	view := ReportView(c.msgs.Default(), dry)
+	if len(view.Notices) != 1 || !strings.Contains(view.Notices[0], `Line 2: title_fr: The empty title removes the fr translation of "Shirt harbor-shirt"`) ||
+		!strings.Contains(strings.Join(view.Summary, " "), "1 translation is removed") {
+		t.Errorf("dry-run report: %+v", view)
+	}
+	if p, _ := c.svc.Product(c.ctx, id); p.Texts["fr"].Title == "" {
+		t.Fatal("the dry run removed the French texts")
+	}
+	mustImport(t, c, file)
+	p, _ = c.svc.Product(c.ctx, id)
+	if _, ok := p.Texts["fr"]; ok {
+		t.Error("an empty title_fr did not remove the French texts")
+	}
+	if p.Texts["de"].Title != "Harbor Leinenhemd" {
+		t.Error("the German texts changed")
+	}
+}
+
+// TestImportLineNumbersAreTheEditorsLines: a quoted cell spanning lines does not shift the line numbers of the
+// rows after it; errors name the line a text editor or spreadsheet shows.
+func TestImportLineNumbersAreTheEditorsLines(t *testing.T) {
+	c := newTestCatalog(t)
+	c.mustCategory("shirts", 0, nil)
+	file := csvFile(t, c.svc.csvHeader(),
+		shirtRow("LONG-1", "long-shirt", "description_en", "Line one.\nLine two.\nLine three."), // lines 2–4
+		shirtRow("BAD-1", "bad-shirt", "hs_code", "12"),                                         // line 5
+		shirtRow("LONG-1", "long-shirt", "description_en", "Line one.\nLine two.\nLine three."), // lines 6–8: duplicate SKU
+	)
+	rep, err := c.svc.Import(c.ctx, strings.NewReader(file), true, nil)
+	if !errors.Is(err, ErrImportRejected) {
+		t.Fatal(err)
+	}
+	if got := errorLines(rep, "catalog.HSCodeInvalid"); len(got) != 1 || got[0] != 5 {
+		t.Errorf("bad HS code reported on lines %v, want [5]", got)
+	}
+	dup := errorLines(rep, "catalog.CSVDuplicateSKU")
+	if len(dup) != 1 || dup[0] != 6 {
+		t.Errorf("duplicate SKU reported on lines %v, want [6]", dup)
+	}
+	for _, e := range rep.Errors {
+		if e.Message == "catalog.CSVDuplicateSKU" && e.Data["First"] != 2 {
+			t.Errorf("duplicate SKU points at line %v, want 2", e.Data["First"])
+		}
+	}
+	if rep.Rows != 3 {
+		t.Errorf("%d rows read, want 3", rep.Rows)
+	}
+	// A broken quote is reported on the line its record starts.
+	broken := strings.Join(c.svc.csvHeader(), ",") + "\nA\nB,\"unterminated\n"
+	rep, _ = c.svc.Import(c.ctx, strings.NewReader(broken), true, nil)
+	if got := errorLines(rep, "catalog.CSVMalformed"); len(got) != 1 || got[0] != 3 {
+		t.Errorf("malformed CSV reported on lines %v (%+v), want [3]", got, rep.Errors)
+	}
+}
+
+// TestImportRefusesDuplicateOptionCombinations: two rows of one product with the same options, or a row that
+// repeats the options of a variant the file leaves alone, or options named differently, are refused with the
+// other SKU named.
+func TestImportRefusesDuplicateOptionCombinations(t *testing.T) {
+	c := newTestCatalog(t)
+	c.mustCategory("shirts", 0, nil)
+	mustImport(t, c, csvFile(t, c.svc.csvHeader(), shirtRow("DUO-S", "duo-shirt", "options", "size=S"),
+		shirtRow("DUO-M", "duo-shirt", "options", "size=M")))
+	rep, err := c.svc.Import(c.ctx, strings.NewReader(csvFile(t, c.svc.csvHeader(),
+		shirtRow("TRIO-S", "trio-shirt", "options", "size=S"),
+		shirtRow("TRIO-S2", "trio-shirt", "options", "size=S"),          // line 3: same as TRIO-S
+		shirtRow("DUO-M2", "duo-shirt", "options", "size=M"),            // line 4: same as DUO-M, not in the file
+		shirtRow("TRIO-L", "trio-shirt", "options", "size=L;color=red"), // line 5: other option names
+	)), true, nil)
+	if !errors.Is(err, ErrImportRejected) {
+		t.Fatalf("dry run: %v %+v", err, rep)
+	}
+	want := map[int]string{3: "TRIO-S", 4: "DUO-M", 5: "TRIO-S"}
+	for _, e := range rep.Errors {
+		if e.Column != "options" || want[e.Line] == "" || e.Data["SKU"] != want[e.Line] {
+			t.Errorf("unexpected error %+v", e)
+		}
+		delete(want, e.Line)
+	}
+	if len(want) != 0 {
+		t.Errorf("not reported: %v", want)
+	}
+	// Swapping two variants' options in one file is fine: the result has distinct combinations.
+	mustImport(t, c, csvFile(t, c.svc.csvHeader(), shirtRow("DUO-S", "duo-shirt", "options", "size=M"),
+		shirtRow("DUO-M", "duo-shirt", "options", "size=S")))
 }

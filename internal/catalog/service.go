@@ -201,6 +201,10 @@ func (s *Service) CreateProduct(ctx context.Context, f ProductFields, texts map[
 	}
 	var fe httpx.FieldErrors
 	s.validateFields(snap, f, &fe)
+	if f.Status == StatusActive {
+		// A new product has no variants yet: published, its page would be a 404 (and the sitemap would list it).
+		fe.Add("status", "catalog.ActiveNeedsVariant", nil)
+	}
 	if _, ok := texts["en"]; !ok {
 		fe.Add("title_en", "catalog.EnglishRequired", nil)
 	}
@@ -222,7 +226,12 @@ func (s *Service) CreateProduct(ctx context.Context, f ProductFields, texts map[
 				return err
 			}
 		}
-		return st.audit(ctx, id, actor.Label(ctx), "product.create", map[string]any{"fields": f, "texts": texts})
+		rec := auditRecord{Changes: productFieldChanges(nil, &f)}
+		for _, locale := range sortedKeys(texts) {
+			t := texts[locale]
+			rec.Changes = append(rec.Changes, textChanges(locale, nil, &t)...)
+		}
+		return st.audit(ctx, id, actor.Label(ctx), "product.create", rec)
 	})
 	return id, err
 }
@@ -245,13 +254,13 @@ func (s *Service) UpdateProduct(ctx context.Context, id int64, f ProductFields) 
 	if err := fe.Err(); err != nil {
 		return err
 	}
-	changes := diff(map[string]any{"category": old.CategoryID, "status": old.Status, "brand": old.Brand, "supplier": old.Supplier},
-		map[string]any{"category": f.CategoryID, "status": f.Status, "brand": f.Brand, "supplier": f.Supplier})
+	oldFields := ProductFields{CategoryID: old.CategoryID, Status: old.Status, Brand: old.Brand, Supplier: old.Supplier}
+	changes := productFieldChanges(&oldFields, &f)
 	return s.write(ctx, func(st store) error {
 		if err := st.updateProduct(ctx, id, f); err != nil {
 			return err
 		}
-		return st.audit(ctx, id, actor.Label(ctx), "product.update", changes)
+		return st.audit(ctx, id, actor.Label(ctx), "product.update", auditRecord{Changes: changes})
 	})
 }
 
@@ -286,14 +295,18 @@ func (s *Service) SetTexts(ctx context.Context, id int64, texts map[string]Produ
 	if err := fe.Err(); err != nil {
 		return err
 	}
-	changes := map[string]any{}
-	for locale, t := range texts {
-		if old.Texts[locale] != t {
-			changes[locale] = map[string]any{"from": old.Texts[locale].Title, "to": t.Title, "slug": t.Slug}
+	var changes []FieldChange
+	for _, locale := range sortedKeys(texts) {
+		t := texts[locale]
+		if before, had := old.Texts[locale]; had {
+			changes = append(changes, textChanges(locale, &before, &t)...)
+		} else {
+			changes = append(changes, textChanges(locale, nil, &t)...)
 		}
 	}
 	for _, locale := range remove {
-		changes[locale] = "removed"
+		before := old.Texts[locale]
+		changes = append(changes, textChanges(locale, &before, nil)...)
 	}
 	if len(changes) == 0 {
 		return nil
@@ -315,7 +328,7 @@ func (s *Service) SetTexts(ctx context.Context, id int64, texts map[string]Produ
 		if err := st.touchProduct(ctx, id); err != nil {
 			return err
 		}
-		return st.audit(ctx, id, actor.Label(ctx), "product.texts", changes)
+		return st.audit(ctx, id, actor.Label(ctx), "product.texts", auditRecord{Changes: changes})
 	})
 }
 
@@ -372,7 +385,8 @@ func isCountry(s string) bool {
 }
 
 // SaveVariant creates (v.ID == 0) or updates a variant of a product and returns its ID. Errors:
-// ErrProductNotFound, ErrVariantNotFound, field errors, ErrConflict for a SKU in use.
+// ErrProductNotFound, ErrVariantNotFound, field errors (also for options another variant of the product has,
+// or option names that differ from the other variants'), ErrConflict for a SKU in use.
 func (s *Service) SaveVariant(ctx context.Context, productID int64, v Variant) (int64, error) {
 	snap, err := s.snap(ctx)
 	if err != nil {
@@ -387,6 +401,18 @@ func (s *Service) SaveVariant(ctx context.Context, productID int64, v Variant) (
 	}
 	var fe httpx.FieldErrors
 	validateVariant(&v, &fe)
+	if fe.For("options") == nil {
+		// Its options must be a combination no other variant of the product has, of the same option names.
+		var others []Variant
+		for _, o := range p.Variants {
+			if o.ID != v.ID {
+				others = append(others, o)
+			}
+		}
+		if conflict := optionConflict(others, v); conflict != nil {
+			fe = append(fe, conflict)
+		}
+	}
 	if err := fe.Err(); err != nil {
 		return 0, err
 	}
@@ -402,7 +428,8 @@ func (s *Service) SaveVariant(ctx context.Context, productID int64, v Variant) (
 			if id, err = st.insertVariant(ctx, productID, v); err != nil {
 				return err
 			}
-			return st.audit(ctx, productID, actor.Label(ctx), "variant.create", v)
+			return st.audit(ctx, productID, actor.Label(ctx), "variant.create",
+				auditRecord{Variant: id, SKU: v.SKU, Changes: variantChanges("", nil, &v)})
 		}
 		if err := st.updateVariant(ctx, productID, v); err != nil {
 			return err
@@ -410,7 +437,8 @@ func (s *Service) SaveVariant(ctx context.Context, productID int64, v Variant) (
 		if err := st.touchProduct(ctx, productID); err != nil {
 			return err
 		}
-		return st.audit(ctx, productID, actor.Label(ctx), "variant.update", variantDiff(*old, v))
+		return st.audit(ctx, productID, actor.Label(ctx), "variant.update",
+			auditRecord{Variant: id, SKU: v.SKU, Changes: variantChanges("", old, &v)})
 	})
 	return id, err
 }
@@ -429,11 +457,15 @@ func (s *Service) DeleteVariant(ctx context.Context, productID, variantID int64)
 	if p.Status == StatusActive && len(p.Variants) == 1 && p.Variants[0].ID == variantID {
 		return httpx.Fail(httpx.ErrConflict, "catalog.LastVariant", nil)
 	}
+	rec := auditRecord{Variant: variantID}
+	if old := snap.variants[variantID]; old != nil && old.ProductID == productID {
+		rec.SKU, rec.Changes = old.SKU, variantChanges("", old, nil)
+	}
 	return s.write(ctx, func(st store) error {
 		if err := st.deleteVariant(ctx, productID, variantID); err != nil {
 			return err
 		}
-		return st.audit(ctx, productID, actor.Label(ctx), "variant.delete", map[string]any{"variant": variantID})
+		return st.audit(ctx, productID, actor.Label(ctx), "variant.delete", rec)
 	})
 }
 
@@ -475,9 +507,8 @@ func (s *Service) SetAvailability(ctx context.Context, productID int64, markets,
 		if err := st.touchProduct(ctx, productID); err != nil {
 			return err
 		}
-		return st.audit(ctx, productID, actor.Label(ctx), "product.availability", diff(
-			map[string]any{"markets": p.Markets, "certifications": p.Certifications},
-			map[string]any{"markets": markets, "certifications": certifications}))
+		return st.audit(ctx, productID, actor.Label(ctx), "product.availability", auditRecord{Changes: append(
+			listChanges("markets", p.Markets, markets), listChanges("certifications", p.Certifications, certifications)...)})
 	})
 }
 
@@ -555,7 +586,12 @@ func (s *Service) CreateCategory(ctx context.Context, in CategoryInput) (int64, 
 		if err := st.setCategoryRequirements(ctx, id, in.Requirements); err != nil {
 			return err
 		}
-		return st.audit(ctx, 0, actor.Label(ctx), "category.create", in)
+		rec := auditRecord{Changes: []FieldChange{{Field: "code", To: in.Code}}}
+		if in.ParentID != 0 {
+			rec.Changes = append(rec.Changes, FieldChange{Field: "parent", To: in.ParentID})
+		}
+		rec.Changes = append(rec.Changes, categoryChanges(nil, &in)...)
+		return st.auditCategory(ctx, id, actor.Label(ctx), "category.create", rec)
 	})
 	return id, err
 }
@@ -567,7 +603,8 @@ func (s *Service) UpdateCategory(ctx context.Context, id int64, in CategoryInput
 	if err != nil {
 		return err
 	}
-	if snap.categories[id] == nil {
+	cur := snap.categories[id]
+	if cur == nil {
 		return ErrCategoryNotFound
 	}
 	var fe httpx.FieldErrors
@@ -575,6 +612,7 @@ func (s *Service) UpdateCategory(ctx context.Context, id int64, in CategoryInput
 	if err := fe.Err(); err != nil {
 		return err
 	}
+	before := CategoryInput{Texts: cur.Texts, Requirements: cur.Requirements}
 	return s.write(ctx, func(st store) error {
 		if err := st.deleteCategoryTexts(ctx, id); err != nil {
 			return err
@@ -587,13 +625,62 @@ func (s *Service) UpdateCategory(ctx context.Context, id int64, in CategoryInput
 		if err := st.setCategoryRequirements(ctx, id, in.Requirements); err != nil {
 			return err
 		}
-		return st.audit(ctx, 0, actor.Label(ctx), "category.update", map[string]any{"category": id, "input": in})
+		return st.auditCategory(ctx, id, actor.Label(ctx), "category.update", auditRecord{Changes: categoryChanges(&before, &in)})
 	})
 }
 
 // AuditLog returns the latest changes, of one product (productID > 0) or of all listings.
 func (s *Service) AuditLog(ctx context.Context, productID int64, limit int) ([]AuditEntry, error) {
-	return store{db: s.pool}.auditLog(ctx, productID, limit)
+	entries, _, err := s.History(ctx, HistoryFilter{ProductID: productID}, limit, 0)
+	return entries, err
+}
+
+// HistoryFilter selects entries of the listings' change log.
+type HistoryFilter struct {
+	// ProductID keeps one product's changes; CategoryID one category's.
+	ProductID  int64
+	CategoryID int64
+	// Query keeps the changes of the products whose title (in any language) or SKU contains it, of the
+	// categories whose name or code does, and of variants that had it as SKU (deleted ones too).
+	Query string
+	// Action keeps one kind of change (one of AuditActions); "" keeps all.
+	Action string
+}
+
+// History returns the changes matching f, newest first, limit of them from offset, and whether more follow.
+func (s *Service) History(ctx context.Context, f HistoryFilter, limit, offset int) ([]AuditEntry, bool, error) {
+	q := auditQuery{productID: f.ProductID, categoryID: f.CategoryID}
+	if containsString(AuditActions, f.Action) {
+		q.action = f.Action
+	}
+	if text := strings.ToLower(strings.TrimSpace(f.Query)); text != "" {
+		snap, err := s.snap(ctx)
+		if err != nil {
+			return nil, false, err
+		}
+		q.matching, q.sku = true, strings.TrimSpace(f.Query)
+		q.products, q.categories = []int64{}, []int64{}
+		for _, p := range snap.ordered {
+			if productMatches(p, text) {
+				q.products = append(q.products, p.ID)
+			}
+		}
+		for _, c := range snap.categories {
+			if strings.Contains(c.Code, text) || categoryMatches(c, text) {
+				q.categories = append(q.categories, c.ID)
+			}
+		}
+	}
+	return store{db: s.pool}.auditLog(ctx, q, limit, offset)
+}
+
+func categoryMatches(c *Category, text string) bool {
+	for _, t := range c.Texts {
+		if strings.Contains(strings.ToLower(t.Name), text) {
+			return true
+		}
+	}
+	return false
 }
 
 func sortedKeys[V any](m map[string]V) []string {
@@ -616,27 +703,188 @@ func dedupeSorted(list []string) []string {
 	return out
 }
 
-// diff lists the keys whose values changed, as {"key": {"from": old, "to": new}}.
-func diff(before, after map[string]any) map[string]any {
-	out := map[string]any{}
-	for k, a := range after {
-		if fmt.Sprint(before[k]) != fmt.Sprint(a) {
-			out[k] = map[string]any{"from": before[k], "to": a}
+// AuditActions lists the kinds of change the listings' log records.
+var AuditActions = []string{"product.create", "product.update", "product.texts", "product.availability",
+	"variant.create", "variant.update", "variant.delete", "image.add", "image.delete",
+	"import.create", "import.update", "category.create", "category.update"}
+
+// FieldChange is one field's value before and after a change, as the log records it. A nil From is a value
+// that did not exist (a new variant, a new translation), a nil To one that was removed. Field names are the CSV
+// columns' (status, base_price, title_de, …); Variant is the SKU of the variant whose field it is, when the
+// entry covers several variants (an import).
+type FieldChange struct {
+	Variant string `json:"variant,omitempty"`
+	Field   string `json:"field"`
+	From    any    `json:"from"`
+	To      any    `json:"to"`
+}
+
+// auditRecord is what a log entry stores as its changes.
+type auditRecord struct {
+	Variant int64         `json:"variant,omitempty"` // the variant's ID, for variant.* entries
+	SKU     string        `json:"sku,omitempty"`     // the variant's SKU, for variant.* entries
+	Line    int           `json:"line,omitempty"`    // the CSV line of the product's first row, for import.*
+	Rows    int           `json:"rows,omitempty"`    // the product's rows in the CSV file, for import.*
+	Changes []FieldChange `json:"changes"`
+}
+
+// fieldChanges compares fields given in the same order as (name, before, after) triples and lists those
+// that differ; before is nil for something new, after nil for something removed.
+func fieldChanges(variant string, created, removed bool, triples ...any) []FieldChange {
+	var out []FieldChange
+	for i := 0; i+2 < len(triples); i += 3 {
+		name, from, to := triples[i].(string), triples[i+1], triples[i+2]
+		if created {
+			if isZero(to) {
+				continue
+			}
+			from = nil
 		}
+		if removed {
+			if isZero(from) {
+				continue
+			}
+			to = nil
+		}
+		if !created && !removed && fmt.Sprint(from) == fmt.Sprint(to) {
+			continue
+		}
+		out = append(out, FieldChange{Variant: variant, Field: name, From: from, To: to})
 	}
 	return out
 }
 
-func variantDiff(a, b Variant) map[string]any {
-	out := diff(map[string]any{
-		"sku": a.SKU, "options": a.Options, "base_price": a.BasePrice.String(), "weight_g": a.WeightG,
-		"dimensions": fmt.Sprint(a.LengthMM, "x", a.WidthMM, "x", a.HeightMM), "hs_code": a.HSCode,
-		"origin": a.OriginCountry, "tax_category": a.TaxCategory, "customs_description": a.CustomsDescription,
-	}, map[string]any{
-		"sku": b.SKU, "options": b.Options, "base_price": b.BasePrice.String(), "weight_g": b.WeightG,
-		"dimensions": fmt.Sprint(b.LengthMM, "x", b.WidthMM, "x", b.HeightMM), "hs_code": b.HSCode,
-		"origin": b.OriginCountry, "tax_category": b.TaxCategory, "customs_description": b.CustomsDescription,
-	})
-	out["variant"] = a.ID
+func isZero(v any) bool {
+	switch x := v.(type) {
+	case nil:
+		return true
+	case string:
+		return x == ""
+	case int:
+		return x == 0
+	case int64:
+		return x == 0
+	case []string:
+		return len(x) == 0
+	}
+	return false
+}
+
+// productFieldChanges lists the changed product fields; old is nil for a new product.
+func productFieldChanges(old, f *ProductFields) []FieldChange {
+	if old == nil {
+		return fieldChanges("", true, false, "category", int64(0), f.CategoryID, "status", "", string(f.Status),
+			"brand", "", f.Brand, "supplier", "", f.Supplier)
+	}
+	return fieldChanges("", false, false, "category", old.CategoryID, f.CategoryID, "status", string(old.Status), string(f.Status),
+		"brand", old.Brand, f.Brand, "supplier", old.Supplier, f.Supplier)
+}
+
+// textChanges lists the changed texts of one locale as title_de, slug_de, …; old is nil for a new
+// translation, t nil for a removed one.
+func textChanges(locale string, old, t *ProductText) []FieldChange {
+	var a, b ProductText
+	if old != nil {
+		a = *old
+	}
+	if t != nil {
+		b = *t
+	}
+	return fieldChanges("", old == nil, t == nil, "title_"+locale, a.Title, b.Title, "slug_"+locale, a.Slug, b.Slug,
+		"description_"+locale, a.Description, b.Description, "seo_title_"+locale, a.SEOTitle, b.SEOTitle,
+		"seo_description_"+locale, a.SEODescription, b.SEODescription)
+}
+
+// variantChanges lists a variant's changed facts; old is nil for a new variant, v nil for a deleted one. sku
+// names the variant on each change (imports log several variants in one entry).
+func variantChanges(sku string, old, v *Variant) []FieldChange {
+	var a, b Variant
+	if old != nil {
+		a = *old
+	}
+	if v != nil {
+		b = *v
+	}
+	dims := func(v Variant) string {
+		if v.LengthMM == 0 && v.WidthMM == 0 && v.HeightMM == 0 {
+			return ""
+		}
+		return fmt.Sprintf("%d×%d×%d", v.LengthMM, v.WidthMM, v.HeightMM)
+	}
+	price := func(v Variant) string {
+		if v.BasePrice.IsZero() {
+			return ""
+		}
+		return v.BasePrice.String()
+	}
+	return fieldChanges(sku, old == nil, v == nil, "sku", a.SKU, b.SKU, "options", formatOptions(a.Options), formatOptions(b.Options),
+		"base_price", price(a), price(b), "weight_g", a.WeightG, b.WeightG, "dimensions", dims(a), dims(b),
+		"hs_code", a.HSCode, b.HSCode, "origin_country", a.OriginCountry, b.OriginCountry,
+		"tax_category", a.TaxCategory, b.TaxCategory, "customs_description", a.CustomsDescription, b.CustomsDescription)
+}
+
+// listChanges records a changed list (markets, certifications); lists are compared as sorted sets.
+func listChanges(field string, old, list []string) []FieldChange {
+	if strings.Join(dedupeSorted(old), ";") == strings.Join(dedupeSorted(list), ";") {
+		return nil
+	}
+	return []FieldChange{{Field: field, From: dedupeSorted(old), To: dedupeSorted(list)}}
+}
+
+// categoryChanges lists a category's changed texts (name_de, slug_de, description_de) and requirements; old is
+// nil for a new category.
+func categoryChanges(old, in *CategoryInput) []FieldChange {
+	var before CategoryInput
+	if old != nil {
+		before = *old
+	}
+	var out []FieldChange
+	locales := map[string]bool{}
+	for l := range before.Texts {
+		locales[l] = true
+	}
+	for l := range in.Texts {
+		locales[l] = true
+	}
+	for _, l := range sortedKeys(locales) {
+		a, had := before.Texts[l]
+		b, has := in.Texts[l]
+		out = append(out, fieldChanges("", !had, !has, "name_"+l, a.Name, b.Name, "slug_"+l, a.Slug, b.Slug,
+			"description_"+l, a.Description, b.Description)...)
+	}
+	out = append(out, fieldChanges("", old == nil, false, "requirements", formatRequirements(before.Requirements),
+		formatRequirements(in.Requirements))...)
 	return out
+}
+
+// optionConflict tells why a variant with v's options cannot join others on one product: another variant has
+// the same combination (one of the two could never be chosen on the product page), or the options are named
+// differently (every variant of a product offers the same choices, e.g. size and colour). Nil: no conflict.
+func optionConflict(others []Variant, v Variant) *httpx.UserError {
+	names := optionNames(v.Options)
+	for _, o := range others {
+		if other := optionNames(o.Options); other != names {
+			return &httpx.UserError{Kind: httpx.ErrInvalid, Field: "options", MessageID: "catalog.OptionNamesDiffer",
+				Data: map[string]any{"SKU": o.SKU, "Other": other, "These": names}}
+		}
+	}
+	combo := formatOptions(v.Options)
+	for _, o := range others {
+		if formatOptions(o.Options) == combo {
+			if combo == "" {
+				combo = "—"
+			}
+			return &httpx.UserError{Kind: httpx.ErrInvalid, Field: "options", MessageID: "catalog.OptionsDuplicate",
+				Data: map[string]any{"SKU": o.SKU, "Options": combo}}
+		}
+	}
+	return nil
+}
+
+// optionNames lists the option names of a variant, sorted ("color, size"), or "—" for none.
+func optionNames(opts map[string]string) string {
+	if len(opts) == 0 {
+		return "—"
+	}
+	return strings.Join(sortedKeys(opts), ", ")
 }

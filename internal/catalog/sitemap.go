@@ -77,11 +77,20 @@ func (h *Handler) serveSitemap(w http.ResponseWriter, r *http.Request) error {
 		set.URLs = append(set.URLs, sitemapEntry{Loc: h.router.URL(loc, "/c/"+url.PathEscape(c.text(code).Slug))})
 	}
 	for _, p := range snap.ordered {
-		if !snap.visible(p, market) {
+		if !snap.listable(p, market) {
 			continue
 		}
 		set.URLs = append(set.URLs, sitemapEntry{Loc: h.router.URL(loc, "/p/"+url.PathEscape(p.slugFor(code))),
 			LastMod: p.UpdatedAt.UTC().Format("2006-01-02")})
 	}
 	return writeXML(w, set)
+}
+
+// servable reports whether a product has a storefront page: published, with a variant to sell. Others are 404.
+func (p *Product) servable() bool { return p.Status == StatusActive && len(p.Variants) > 0 }
+
+// listable reports whether the storefront lists a product in a market (category pages, search, sitemaps): it
+// has a page and is sold there (its markets and the certifications the market requires).
+func (s *snapshot) listable(p *Product, market string) bool {
+	return p.servable() && s.visible(p, market)
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -410,52 +411,179 @@ func (s store) setCertifications(ctx context.Context, productID int64, certs []s
 	return err
 }
 
-const insertAuditSQL = `INSERT INTO catalog_audit (product_id, actor, action, changes) VALUES ($1, $2, $3, $4)`
+const insertAuditSQL = `INSERT INTO catalog_audit (product_id, category_id, actor, action, changes) VALUES ($1, $2, $3, $4, $5)`
 
+// audit records a change of a product's listing (productID 0: of no product).
 func (s store) audit(ctx context.Context, productID int64, actor, action string, changes any) error {
+	return s.insertAudit(ctx, productID, 0, actor, action, changes)
+}
+
+// auditCategory records a change of a category.
+func (s store) auditCategory(ctx context.Context, categoryID int64, actor, action string, changes any) error {
+	return s.insertAudit(ctx, 0, categoryID, actor, action, changes)
+}
+
+func (s store) insertAudit(ctx context.Context, productID, categoryID int64, actor, action string, changes any) error {
 	b, err := json.Marshal(changes)
 	if err != nil {
 		return err
 	}
-	var pid any
-	if productID != 0 {
-		pid = productID
-	}
-	_, err = s.db.Exec(ctx, insertAuditSQL, pid, actor, action, b)
+	_, err = s.db.Exec(ctx, insertAuditSQL, nullID(productID), nullID(categoryID), actor, action, b)
 	return err
 }
 
-// AuditEntry is one recorded change of the listings.
+func nullID(id int64) any {
+	if id == 0 {
+		return nil
+	}
+	return id
+}
+
+// AuditEntry is one recorded change of the listings: a product's (ProductID) or a category's (CategoryID).
 type AuditEntry struct {
-	ID        int64
-	ProductID int64
-	Actor     string
-	Action    string
-	Changes   map[string]any
-	At        time.Time
+	ID         int64
+	ProductID  int64
+	CategoryID int64
+	Actor      string
+	Action     string
+	At         time.Time
+	// VariantID and SKU name the variant of a variant.* entry.
+	VariantID int64
+	SKU       string
+	// Line is the CSV line of an import.* entry's product, Rows its number of rows.
+	Line, Rows int
+	// Changes lists the fields changed, with their values before and after.
+	Changes []FieldChange
+}
+
+// auditQuery selects log entries; zero fields select everything.
+type auditQuery struct {
+	productID, categoryID int64
+	action                string
+	// matching keeps only the entries of these products or categories, or of a variant with this SKU.
+	matching             bool
+	products, categories []int64
+	sku                  string
 }
 
 const auditSQL = `
-SELECT id, coalesce(product_id, 0), actor, action, changes, at FROM catalog_audit
-WHERE ($1 = 0 OR product_id = $1) ORDER BY at DESC, id DESC LIMIT $2`
+SELECT id, coalesce(product_id, 0), coalesce(category_id, 0), actor, action, changes, at
+FROM catalog_audit %s
+ORDER BY at DESC, id DESC LIMIT $1 OFFSET $2`
 
-func (s store) auditLog(ctx context.Context, productID int64, limit int) ([]AuditEntry, error) {
-	rows, err := s.db.Query(ctx, auditSQL, productID, limit)
+// auditLog returns up to limit matching entries from offset, newest first, and whether more follow. (No total:
+// counting a long log on every page would cost more than the page.) Only the conditions asked for go into the
+// query, so each filter can use its index (catalog_audit_product, _category, _at).
+func (s store) auditLog(ctx context.Context, q auditQuery, limit, offset int) ([]AuditEntry, bool, error) {
+	args := []any{limit + 1, offset}
+	var where []string
+	arg := func(v any) string {
+		args = append(args, v)
+		return fmt.Sprintf("$%d", len(args))
+	}
+	if q.productID != 0 {
+		where = append(where, "product_id = "+arg(q.productID))
+	}
+	if q.categoryID != 0 {
+		where = append(where, "category_id = "+arg(q.categoryID))
+	}
+	if q.action != "" {
+		where = append(where, "action = "+arg(q.action))
+	}
+	if q.matching {
+		where = append(where, fmt.Sprintf("(product_id = ANY(%s::bigint[]) OR category_id = ANY(%s::bigint[]) OR upper(changes->>'sku') = upper(%s))",
+			arg(q.products), arg(q.categories), arg(q.sku)))
+	}
+	cond := ""
+	if len(where) > 0 {
+		cond = "WHERE " + strings.Join(where, " AND ")
+	}
+	rows, err := s.db.Query(ctx, fmt.Sprintf(auditSQL, cond), args...)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	defer rows.Close()
 	var out []AuditEntry
 	for rows.Next() {
 		var e AuditEntry
 		var changes []byte
-		if err := rows.Scan(&e.ID, &e.ProductID, &e.Actor, &e.Action, &changes, &e.At); err != nil {
-			return nil, err
+		if err := rows.Scan(&e.ID, &e.ProductID, &e.CategoryID, &e.Actor, &e.Action, &changes, &e.At); err != nil {
+			return nil, false, err
 		}
-		_ = json.Unmarshal(changes, &e.Changes)
+		parseAuditChanges(&e, changes)
 		out = append(out, e)
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, false, err
+	}
+	if len(out) > limit {
+		return out[:limit], true, nil
+	}
+	return out, false, nil
+}
+
+// parseAuditChanges reads an entry's stored changes: an auditRecord, or the free-form JSON of entries written
+// before it existed, flattened into field changes.
+func parseAuditChanges(e *AuditEntry, b []byte) {
+	var probe struct {
+		Changes json.RawMessage `json:"changes"`
+	}
+	if json.Unmarshal(b, &probe) == nil && len(probe.Changes) > 0 && probe.Changes[0] == '[' {
+		var rec auditRecord
+		if json.Unmarshal(b, &rec) == nil {
+			e.VariantID, e.SKU, e.Line, e.Rows, e.Changes = rec.Variant, rec.SKU, rec.Line, rec.Rows, rec.Changes
+			return
+		}
+	}
+	var raw map[string]any
+	if json.Unmarshal(b, &raw) != nil {
+		return
+	}
+	e.Changes = flattenLegacy(e, nil, raw)
+}
+
+// flattenLegacy turns an old entry's JSON ({"status": {"from": …, "to": …}}, a whole struct, {"line": 3}) into
+// field changes; nested keys join with dots ("texts.de.Title").
+func flattenLegacy(e *AuditEntry, path []string, m map[string]any) []FieldChange {
+	var out []FieldChange
+	for _, k := range sortedKeys(m) {
+		v := m[k]
+		field := strings.Join(append(append([]string{}, path...), k), ".")
+		if len(path) == 0 {
+			n, isNum := v.(float64)
+			switch {
+			case k == "line" && isNum:
+				e.Line = int(n)
+				continue
+			case k == "rows" && isNum:
+				e.Rows = int(n)
+				continue
+			case k == "variant" && isNum:
+				e.VariantID = int64(n)
+				continue
+			case k == "category" && isNum && strings.HasPrefix(e.Action, "category."):
+				continue
+			case k == "ID" || k == "ProductID" || k == "Position":
+				continue
+			}
+		}
+		if sub, ok := v.(map[string]any); ok {
+			_, hasFrom := sub["from"]
+			_, hasTo := sub["to"]
+			if hasFrom || hasTo {
+				out = append(out, FieldChange{Field: field, From: sub["from"], To: sub["to"]})
+			} else {
+				out = append(out, flattenLegacy(e, append(append([]string{}, path...), k), sub)...)
+			}
+			continue
+		}
+		if strings.HasSuffix(e.Action, ".delete") {
+			out = append(out, FieldChange{Field: field, From: v})
+		} else {
+			out = append(out, FieldChange{Field: field, To: v})
+		}
+	}
+	return out
 }
 
 const insertCategorySQL = `
