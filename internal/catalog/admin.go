@@ -814,8 +814,13 @@ func (h *AdminHandler) categoryForm(r *http.Request, action string, in CategoryI
 		f.Code = &ui.FieldProps{Name: "code", Label: loc.T("catalog.Code"), Value: in.Code, Hint: loc.T("catalog.CodeHint"), Required: true}
 	}
 	for _, code := range h.svc.locales {
-		f.Names = append(f.Names, ui.FieldProps{Name: "name_" + code, Label: loc.T("catalog.Name") + " · " + h.languageName(code),
-			Value: in.Texts[code].Name})
+		t := in.Texts[code]
+		lang, _ := h.msgs.ByCode(code)
+		f.Texts = append(f.Texts, views.CategoryTextFields{Locale: code, Language: h.languageName(code), Dir: lang.Dir(),
+			Name: ui.FieldProps{Name: "name_" + code, Label: loc.T("catalog.Name"), Value: t.Name},
+			Slug: ui.FieldProps{Name: "slug_" + code, Label: loc.T("catalog.Slug"), Value: t.Slug, Hint: loc.T("catalog.CategorySlugHint")},
+			Desc: views.TextArea{Name: "description_" + code, Label: loc.T("catalog.Description"), Value: t.Description, Rows: "3",
+				Dir: lang.Dir(), Lang: code}})
 	}
 	return f, nil
 }
@@ -825,7 +830,8 @@ func (h *AdminHandler) categoryInput(r *http.Request) (CategoryInput, error) {
 	in.ParentID, _ = strconv.ParseInt(r.PostFormValue("parent"), 10, 64)
 	for _, code := range h.svc.locales {
 		if name := strings.TrimSpace(r.PostFormValue("name_" + code)); name != "" {
-			in.Texts[code] = CategoryText{Name: name}
+			in.Texts[code] = CategoryText{Name: name, Slug: strings.TrimSpace(r.PostFormValue("slug_" + code)),
+				Description: strings.TrimSpace(r.PostFormValue("description_" + code))}
 		}
 	}
 	reqs, err := parseRequirements(r.PostFormValue("requirements"))

@@ -102,3 +102,43 @@ func TestAdminImportDryRunListsBadRows(t *testing.T) {
 		t.Fatalf("import report: %d\n%s", rec.Code, rec.Body.String())
 	}
 }
+
+// TestEditingACategoryKeepsWhatTheFormDoesNotChange: the category editor shows and saves each language's name,
+// slug and description; renaming keeps the slug (its links stay valid) unless a new one is typed in.
+func TestEditingACategoryKeepsWhatTheFormDoesNotChange(t *testing.T) {
+	c := newTestCatalog(t)
+	cat, err := c.svc.CreateCategory(c.ctx, CategoryInput{Code: "lamps", Texts: map[string]CategoryText{
+		"en": {Name: "Lamps", Description: "Desk and floor lamps."}, "de": {Name: "Lampen", Description: "Tisch- und Stehlampen."}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := c.admin()
+	path := "/categories/" + strconv.FormatInt(cat, 10)
+	page := get(t, h, path).Body.String()
+	for _, want := range []string{`name="description_de"`, "Tisch- und Stehlampen.", `name="slug_en"`, `value="lamps"`} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the editor lacks %s", want)
+		}
+	}
+	// Rename in English, leave the slugs empty, keep the descriptions as the form sends them back.
+	res := postForm(t, h, path, url.Values{"name_en": {"Lighting"}, "description_en": {"Desk and floor lamps."},
+		"name_de": {"Lampen"}, "slug_de": {"leuchten"}, "description_de": {"Tisch- und Stehlampen."}})
+	if res.Code != http.StatusSeeOther {
+		t.Fatalf("update: %d\n%s", res.Code, res.Body)
+	}
+	cats, err := c.svc.Categories(c.ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, got := range cats {
+		if got.ID != cat {
+			continue
+		}
+		if en := got.Texts["en"]; en.Name != "Lighting" || en.Slug != "lamps" || en.Description != "Desk and floor lamps." {
+			t.Errorf("English after rename: %+v", en)
+		}
+		if de := got.Texts["de"]; de.Slug != "leuchten" || de.Description != "Tisch- und Stehlampen." {
+			t.Errorf("German after a new slug: %+v", de)
+		}
+	}
+}

@@ -607,6 +607,13 @@ func (s *Service) UpdateCategory(ctx context.Context, id int64, in CategoryInput
 	if cur == nil {
 		return ErrCategoryNotFound
 	}
+	// A renamed category keeps its address unless a new slug is given: links and search results to it stay valid.
+	for locale, t := range in.Texts {
+		if strings.TrimSpace(t.Slug) == "" {
+			t.Slug = cur.Texts[locale].Slug
+			in.Texts[locale] = t
+		}
+	}
 	var fe httpx.FieldErrors
 	s.validateCategory(&in, &fe)
 	if err := fe.Err(); err != nil {
