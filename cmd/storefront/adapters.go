@@ -2,17 +2,17 @@ package main
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"time"
 
 	"github.com/shopspring/decimal"
 
+	"storefront/internal/cart"
 	"storefront/internal/catalog"
+	"storefront/internal/checkout"
 	"storefront/internal/intl"
 	"storefront/internal/inventory"
-	"storefront/internal/landedcost"
-	"storefront/internal/landedcost/engine"
-	"storefront/internal/platform/money"
 	"storefront/internal/pricing"
 )
 
@@ -109,76 +109,73 @@ func (a catalogStock) StockByVariant(r *http.Request, ids []int64) (map[int64][]
 	return out, nil
 }
 
-// importEstimator gives the product page its import-charges estimate: the warehouse the item would ship from
-// (one in the destination's customs territory when it has stock, which makes the sale domestic), the tariff
-// rate, and a quote of the landed-cost engine for one unit.
+// importEstimator gives the product page its import-charges estimate: checkout's own breakdown of a cart that
+// holds one unit of the item, before an address is known (checkout.BasketFor without a draft: the storefront's
+// country and the default shipping service), priced from the stock product pages show. The page and the cart
+// thus quote the same request, built by the same code: the warehouse it ships from, the shipping service and
+// its channel (post or courier), the shipping share, a USMCA/CUSMA preference claim, the currency and exchange
+// rate, and the DAP fallback when a duty rate is unknown.
 type importEstimator struct {
-	lc            *landedcost.Service
-	inv           *inventory.Service
-	registrations []string
+	checkout *checkout.Service
+	stock    shownStock
 }
 
 func (e importEstimator) Estimate(ctx context.Context, v catalog.Variant, price catalog.ShelfPrice) (catalog.Estimate, error) {
 	m, _ := pricing.MarketFrom(ctx)
 	loc := intl.FromContext(ctx)
-	country := loc.Region
-	shipFrom, err := shipFromFor(ctx, e.lc, e.inv, country, v.ID, v.OriginCountry)
+	line := cart.ViewLine{Line: cart.Line{VariantID: v.ID, Quantity: 1,
+		Price: pricing.Price{Shown: price.Amount, Net: price.Net, TaxIncluded: price.TaxIncluded}}, Item: catalog.Item{Variant: v}}
+	view := cart.View{Shopper: cart.Shopper{Market: m, Country: loc.Region, Locale: loc.Language.Code},
+		Lines: []cart.ViewLine{line}, Units: 1}
+	b, err := e.checkout.Estimate(ctx, checkout.BasketFor(view, checkout.Draft{}, time.Now()), e.stock)
 	if err != nil {
 		return catalog.Estimate{}, err
 	}
-	today := time.Now().UTC().Truncate(24 * time.Hour)
-	rate, ok, err := e.lc.DutyRate(ctx, country, v.HSCode, v.OriginCountry, "", today)
-	if err != nil {
-		return catalog.Estimate{}, err
+	est := catalog.Estimate{Domestic: true, Duty: b.Duty, Tax: b.TaxAdjustment, TaxIncluded: price.TaxIncluded, Fees: b.Fees,
+		Collected: b.DueOnDelivery.IsZero(), DutyUnknown: b.DutyUnknown}
+	// Where tax is not levied on an import the prices include it anyway: the estimate adds nothing, and takes
+	// nothing off.
+	if est.Tax.Number.IsNegative() {
+		est.Tax.Number = decimal.Zero
 	}
-	line := engine.Line{ID: "1", Description: v.CustomsDescription, HSCode: v.HSCode, Origin: v.OriginCountry,
-		UnitPrice: price.Net.Number, Quantity: 1, TaxCategory: v.TaxCategory}
-	if ok {
-		line.DutyRate = decimal.NewNullDecimal(rate)
-	}
-	q, err := e.lc.Quote(ctx, engine.Request{AsOf: today, Destination: engine.Destination{Country: country},
-		ShipFrom: shipFrom, Channel: "courier", Currency: m.Currency, MerchantCurrency: m.Currency, FXRate: decimal.NewFromInt(1),
-		Incoterm: m.Incoterm, Registrations: e.registrations, Lines: []engine.Line{line}})
-	if err != nil {
-		return catalog.Estimate{}, err
-	}
-	amount := func(d decimal.Decimal) money.Amount { return money.Amount{Number: d, Currency: m.Currency} }
-	extraTax := q.Tax
-	if price.TaxIncluded {
-		extraTax = q.Tax.Sub(price.Amount.Number.Sub(price.Net.Number))
-		if extraTax.IsNegative() {
-			extraTax = decimal.Zero
+	for _, c := range b.Consignments {
+		est.Domestic = est.Domestic && c.Quote.Regime == "DOMESTIC"
+		if est.WarehouseCountry == "" {
+			est.WarehouseCountry = c.ShipFrom
 		}
 	}
-	return catalog.Estimate{Domestic: q.Regime == "DOMESTIC", WarehouseCountry: shipFrom, Duty: amount(q.Duty),
-		Tax: amount(extraTax), TaxIncluded: price.TaxIncluded, Fees: amount(q.Fees), Collected: q.DueOnDelivery.IsZero(),
-		DutyUnknown: q.DutyUnknown, Regime: q.Regime}, nil
+	if len(b.Regimes) > 0 {
+		est.Regime = b.Regimes[0]
+	}
+	return est, nil
 }
 
-// shipFromFor picks the country the item would be dispatched from: a warehouse inside the destination's customs
-// territory when one has stock, else the warehouse the inventory prefers, else the country of origin. It reads
-// the stock shown on pages (at most inventory.ShownStockMaxAge old): checkout allocates from live stock.
-func shipFromFor(ctx context.Context, lc *landedcost.Service, inv *inventory.Service, country string, variantID int64, origin string) (string, error) {
-	warehouses, err := inv.WarehousesToShow(ctx)
-	if err != nil {
-		return "", err
+// shownStock is the stock storefront pages show (at most inventory.ShownStockMaxAge old), for estimates: never
+// for selling. An item out of stock everywhere is estimated as shipping from the shop's first active own
+// warehouse, where it would be restocked.
+type shownStock struct{ inv *inventory.Service }
+
+func (s shownStock) Warehouses(ctx context.Context) ([]inventory.Warehouse, error) {
+	return s.inv.WarehousesToShow(ctx)
+}
+
+func (s shownStock) Allocate(ctx context.Context, items []inventory.Item, preferred []string) ([]inventory.Allocation, error) {
+	alloc, err := s.inv.AllocateToShow(ctx, items, preferred)
+	if !errors.Is(err, inventory.ErrInsufficientStock) {
+		return alloc, err
 	}
-	var countries []string
-	for _, w := range warehouses {
-		countries = append(countries, w.Country)
-	}
-	preferred, err := lc.TerritoryMembers(ctx, country, countries)
-	if err != nil {
-		return "", err
-	}
-	alloc, err := inv.AllocateToShow(ctx, []inventory.Item{{VariantID: variantID, Quantity: 1}}, preferred)
-	if err == nil && len(alloc) > 0 {
-		return alloc[0].WarehouseCountry, nil
+	warehouses, werr := s.inv.WarehousesToShow(ctx)
+	if werr != nil {
+		return nil, werr
 	}
 	for _, w := range warehouses {
 		if w.Kind == inventory.KindOwn && w.Active {
-			return w.Country, nil
+			out := make([]inventory.Allocation, len(items))
+			for i, it := range items {
+				out[i] = inventory.Allocation{VariantID: it.VariantID, WarehouseID: w.ID, WarehouseCountry: w.Country, Quantity: it.Quantity}
+			}
+			return out, nil
 		}
 	}
-	return origin, nil
+	return nil, err
 }

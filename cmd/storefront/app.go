@@ -115,7 +115,7 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger, pool *pgxp
 	checkoutPages := checkout.NewHandler(a.checkout, a.accounts, returnPages.ReturnLink)
 	storefront := catalogStorefront{pricing: a.pricing, inv: a.inventory}
 	catalogPages := catalog.NewHandler(a.catalog, storefront,
-		importEstimator{lc: a.landedcost, inv: a.inventory, registrations: cfg.Registrations}, a.router)
+		importEstimator{checkout: a.checkout, stock: shownStock{inv: a.inventory}}, a.router)
 
 	merchants := []account.Role{account.RoleMerchant, account.RoleAdmin}
 	staff := []account.Role{account.RoleMerchant, account.RoleOps, account.RoleAdmin}

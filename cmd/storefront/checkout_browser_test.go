@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"net/url"
 	"regexp"
 	"strings"
@@ -11,6 +12,7 @@ import (
 
 	"storefront/internal/account"
 	"storefront/internal/catalog"
+	"storefront/internal/checkout"
 	"storefront/internal/platform/actor"
 	"storefront/internal/platform/browsertest"
 )
@@ -54,18 +56,31 @@ func (s *testShop) buyableProduct(t testing.TB, prefix, category string) (catalo
 	return catalog.Item{}, ""
 }
 
+// adminText is a message in a back-office language.
+func (s *testShop) adminText(code, id string) string {
+	lang, ok := s.app.msgs.ByCode(code)
+	if !ok {
+		s.t.Fatalf("no language %s", code)
+	}
+	return s.app.msgs.Locale(lang, "").T(id)
+}
+
 // TestBrowserCheckoutPerMarket buys as a guest in three markets with the test payment, checks the confirmation
-// is in the market's language and currency, ships the order as ops and sees the tracking as the shopper.
+// is in the market's language and currency, ships the order as ops, records customs clearance in the back
+// office (in English or Chinese) and sees the tracking as the shopper, in the shopper's language.
 func TestBrowserCheckoutPerMarket(t *testing.T) {
 	shop := seededShop(t)
 	shop.mustUser("ops-browser@example.com", account.RoleOps)
 	cases := []struct {
 		prefix, lang, currencySign, phone, region, postal, city string
 		mobile                                                  bool
+		// customsCleared is how the shopper reads the customs_cleared tracking event; opsLanguage is the back
+		// office's language of the ops person recording it.
+		customsCleared, opsLanguage string
 	}{
-		{"/de-de", "de-DE", "€", "+49 30 1234567", "", "10115", "Berlin", false},
-		{"/ja-jp", "ja-JP", "￥", "03-1234-5678", "13", "100-0001", "千代田区", true},
-		{"/en-us", "en-US", "$", "+1 415 555 0100", "CA", "94103", "San Francisco", false},
+		{"/de-de", "de-DE", "€", "+49 30 1234567", "", "10115", "Berlin", false, "Verzollt", "en"},
+		{"/ja-jp", "ja-JP", "￥", "03-1234-5678", "13", "100-0001", "千代田区", true, "通関済み", "zh-Hans"},
+		{"/en-us", "en-US", "$", "+1 415 555 0100", "CA", "94103", "San Francisco", false, "Customs cleared", "en"},
 	}
 	for _, c := range cases {
 		t.Run(strings.Trim(c.prefix, "/"), func(t *testing.T) {
@@ -152,13 +167,37 @@ func TestBrowserCheckoutPerMarket(t *testing.T) {
 			if err := shop.app.checkout.ShipShipment(ops, o.ID, sid, "DHL Express", "JD014600006281"); err != nil {
 				t.Fatal(err)
 			}
-			if err := shop.app.checkout.AddTrackingEvent(ops, o.ID, sid, "customs cleared", "Leipzig", ""); err != nil {
-				t.Fatal(err)
+			// Ops record customs clearance in the back office: an event chosen from the list, the place as a note.
+			opsBrowser := browsertest.New(t, shop.URL, browsertest.Options{})
+			opsBrowser.Visit("/admin/signin")
+			opsBrowser.Fill("#f-email", "ops-browser@example.com")
+			opsBrowser.Fill("#f-password", testPassword)
+			opsBrowser.Submit("main form button[type=submit]")
+			opsBrowser.Visit(fmt.Sprintf("/admin/language?to=%s&next=/admin/orders/%d", c.opsLanguage, o.ID))
+			status := fmt.Sprintf("#s%d-status", sid)
+			if opts := opsBrowser.Text(status); !strings.Contains(opts, shop.adminText(c.opsLanguage, "checkout.Shipment.customs_cleared")) {
+				t.Fatalf("the event list offers %q", opts)
 			}
+			opsBrowser.Run("choose the event", chromedp.SetValue(status, checkout.TrackCustomsCleared, chromedp.ByQuery))
+			opsBrowser.Fill(fmt.Sprintf("#s%d-location", sid), "Leipzig")
+			opsBrowser.Screenshot("ops-order")
+			opsBrowser.Submit("form[action$='/events'] button[type=submit]")
+			if !strings.HasSuffix(opsBrowser.Location(), fmt.Sprintf("/admin/orders/%d", o.ID)) {
+				t.Fatalf("after adding the event: %s (%s)", opsBrowser.Location(), opsBrowser.Text("main"))
+			}
+			if timeline := opsBrowser.Text("article.panel .timeline"); !strings.Contains(timeline, shop.adminText(c.opsLanguage, "checkout.Shipment.customs_cleared")) {
+				t.Errorf("ops timeline %q", timeline)
+			}
+			opsBrowser.Screenshot("ops-order-tracked")
+
 			b.Visit(orderURL)
 			tracking := b.Text("#tracking + *, section[aria-labelledby=tracking]")
-			if !strings.Contains(tracking, "JD014600006281") || !strings.Contains(tracking, "customs cleared") {
-				t.Errorf("tracking not shown: %q", tracking)
+			if !strings.Contains(tracking, "JD014600006281") || !strings.Contains(tracking, "DHL Express") ||
+				!strings.Contains(tracking, c.customsCleared) || !strings.Contains(tracking, "Leipzig") {
+				t.Errorf("tracking not shown in %s: %q", c.lang, tracking)
+			}
+			if strings.Contains(tracking, "customs_cleared") || (c.lang != "en-US" && strings.Contains(tracking, "Customs cleared")) {
+				t.Errorf("tracking shows the event untranslated: %q", tracking)
 			}
 			b.Screenshot("tracking")
 		})

@@ -438,7 +438,7 @@ func (h *Handler) renderUsers(w http.ResponseWriter, r *http.Request, status int
 	p := views.UsersProps{
 		CSRF:    httpx.CSRFToken(r.Context()),
 		Search:  ui.Search{Action: "/admin/users", Label: loc.T("account.SearchUsers"), Query: q, Button: loc.T("platform.Search")},
-		Headers: []string{"ID", loc.T("account.Email"), loc.T("account.Name"), loc.T("account.Role"), loc.T("account.MemberSince"), ""},
+		Headers: []string{loc.T("account.UserID"), loc.T("account.Email"), loc.T("account.Name"), loc.T("account.Role"), loc.T("account.MemberSince"), ""},
 		Empty:   loc.T("account.NoUsers"), PagesLabel: loc.T("platform.Pages"),
 		CreateTitle: loc.T("account.CreateStaff"), CreateURL: "/admin/users",
 		ErrorTitle: loc.T("platform.FixErrors"), Create: loc.T("account.CreateAccount"),

@@ -510,10 +510,12 @@ func (h *Handler) serveProduct(w http.ResponseWriter, r *http.Request) error {
 	}
 
 	if h.est != nil && hidden.Reason == "" {
+		// The estimate is a help, not the sale: when it cannot be made (no rules, no exchange rate, nothing ships
+		// there…) the page shows the price without it, the cart and checkout quote exactly, and the cause is logged.
 		if est, err := h.est.Estimate(ctx, *v, price); err == nil {
 			props.Estimate = estimateProps(loc, est)
 		} else if !errors.Is(err, httpx.ErrNotFound) {
-			return err
+			h.svc.log.WarnContext(ctx, "import estimate unavailable", "sku", v.SKU, "country", market.Country, "err", err)
 		}
 	}
 

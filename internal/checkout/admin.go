@@ -101,6 +101,14 @@ func (h *AdminHandler) serveQueue(w http.ResponseWriter, r *http.Request) error 
 	return ui.RenderAdmin(w, r, http.StatusOK, loc.T("checkout.QueueTitle"), views.Queue(p))
 }
 
+// lookupOr is the message id in the reader's language, or fallback (a stored code) when there is none.
+func lookupOr(loc *intl.Locale, id, fallback string) string {
+	if text, ok := loc.Lookup(id); ok {
+		return text
+	}
+	return fallback
+}
+
 func containsStatus(s Status) bool {
 	for _, x := range Statuses {
 		if x == s {
@@ -149,11 +157,11 @@ func (h *AdminHandler) render(w http.ResponseWriter, r *http.Request, status int
 			{Label: loc.T("checkout.Date"), Value: loc.DateTime(o.CreatedAt)},
 			{Label: loc.T("checkout.Market"), Value: o.Market + " · " + loc.CountryName(o.Country) + " · " + o.Currency},
 			{Label: loc.T("checkout.PaymentMethod"), Value: loc.T("checkout.Method." + o.PaymentMethod)},
-			{Label: loc.T("checkout.ShippingMethod"), Value: o.Carrier},
-			{Label: "Incoterm", Value: o.Incoterm},
+			{Label: loc.T("checkout.ShippingMethod"), Value: loc.T("checkout.Service."+o.Service) + " · " + carrierLabel(loc, o.Carrier)},
+			{Label: loc.T("checkout.IncotermLabel"), Value: lookupOr(loc, "checkout.Incoterm."+o.Incoterm, o.Incoterm)},
 		},
 		LinesTitle: loc.T("checkout.Lines"),
-		LineHeads: []string{"#", "SKU", loc.T("checkout.Item"), loc.T("checkout.Qty"), loc.T("checkout.ShippedQty"),
+		LineHeads: []string{loc.T("checkout.LineNo"), loc.T("checkout.SKU"), loc.T("checkout.Item"), loc.T("checkout.Qty"), loc.T("checkout.ShippedQty"),
 			loc.T("checkout.Warehouse"), loc.T("checkout.UnitPrice"), loc.T("checkout.Duty"), loc.T("checkout.ImportTaxShort")},
 		Breakdown: breakdownView(loc, orderSummary(o), loc.T("checkout.Charges")),
 		QuoteNote: loc.T("checkout.QuoteNote", "Version", o.RulesVersion),
@@ -174,11 +182,12 @@ func (h *AdminHandler) render(w http.ResponseWriter, r *http.Request, status int
 			Tax:   loc.Money(money.Amount{Number: l.ImportTax, Currency: o.Currency})})
 	}
 	for _, pay := range payments {
-		p.Payments = append(p.Payments, fmt.Sprintf("%s · %s · %s %s", loc.T("checkout.Method."+pay.Method), pay.Status,
-			loc.Money(pay.Amount), pay.ProviderRef))
+		p.Payments = append(p.Payments, strings.TrimSpace(fmt.Sprintf("%s · %s · %s %s", loc.T("checkout.Method."+pay.Method),
+			lookupOr(loc, "checkout.PaymentStatus."+pay.Status, pay.Status), loc.Money(pay.Amount), pay.ProviderRef)))
 	}
 	for _, rf := range refunds {
-		p.Payments = append(p.Payments, fmt.Sprintf("%s −%s · %s · %s", loc.T("checkout.Refund"), loc.Money(rf.Amount), rf.Status, rf.Reason))
+		p.Payments = append(p.Payments, fmt.Sprintf("%s −%s · %s · %s", loc.T("checkout.Refund"), loc.Money(rf.Amount),
+			lookupOr(loc, "checkout.RefundStatus."+rf.Status, rf.Status), rf.Reason))
 	}
 	if o.Status == StatusPendingPayment && o.PaymentMethod != MethodCard {
 		p.PaidURL, p.Paid = base+"/paid", loc.T("checkout.MarkPaid")
@@ -211,21 +220,14 @@ func (h *AdminHandler) render(w http.ResponseWriter, r *http.Request, status int
 	for i, sh := range shipments {
 		sb := fmt.Sprintf("%s/shipments/%d", base, sh.ID)
 		panel := views.ShipmentPanel{Title: loc.T("checkout.Parcel", "N", i+1, "Country", loc.CountryName(sh.WarehouseCountry)),
-			Status: loc.T("checkout.Shipment." + sh.Status)}
-		if sh.TrackingNumber != "" {
-			panel.Carrier = sh.Carrier + " · " + sh.TrackingNumber
-		}
+			Status: loc.T("checkout.Shipment." + sh.Status), Carrier: shipmentCarrier(loc, sh)}
 		for _, l := range o.Lines {
 			if q := sh.Lines[l.LineNo]; q > 0 {
 				panel.Lines = append(panel.Lines, fmt.Sprintf("%s × %s (%s)", loc.Int(q), l.Title, l.SKU))
 			}
 		}
 		for _, e := range sh.Events {
-			st, ok := loc.Lookup("checkout.Shipment." + e.Status)
-			if !ok {
-				st = e.Status
-			}
-			panel.Events = append(panel.Events, views.TrackEvent{At: loc.DateTime(e.At), Status: st, Description: strings.TrimSpace(e.Location + " " + e.Description)})
+			panel.Events = append(panel.Events, trackEvent(loc, sh, e))
 		}
 		switch sh.Status {
 		case ShipmentPicking:
@@ -236,9 +238,15 @@ func (h *AdminHandler) render(w http.ResponseWriter, r *http.Request, status int
 			panel.TrackingF = ui.FieldProps{ID: fmt.Sprintf("s%d-tracking", sh.ID), Name: "tracking", Label: loc.T("checkout.TrackingNumber"), Required: true}
 		case ShipmentShipped:
 			panel.EventURL, panel.AddEvent = sb+"/events", loc.T("checkout.AddEvent")
-			panel.EventF = ui.FieldProps{ID: fmt.Sprintf("s%d-status", sh.ID), Name: "status", Label: loc.T("checkout.EventStatus"), Required: true, Hint: loc.T("checkout.EventStatusHint")}
+			events := []ui.Option{{Value: "", Label: loc.T("checkout.Choose")}}
+			for _, code := range TrackingEvents {
+				events = append(events, ui.Option{Value: code, Label: loc.T("checkout.Shipment." + code)})
+			}
+			panel.EventF = ui.SelectProps{ID: fmt.Sprintf("s%d-status", sh.ID), Name: "status", Label: loc.T("checkout.EventStatus"),
+				Options: events, Attrs: map[string]any{"required": true}}
 			panel.LocationF = ui.FieldProps{ID: fmt.Sprintf("s%d-location", sh.ID), Name: "location", Label: loc.T("checkout.EventLocation")}
-			panel.DescF = ui.FieldProps{ID: fmt.Sprintf("s%d-description", sh.ID), Name: "description", Label: loc.T("checkout.EventDescription")}
+			panel.DescF = ui.FieldProps{ID: fmt.Sprintf("s%d-description", sh.ID), Name: "description", Label: loc.T("checkout.EventDescription"),
+				Hint: loc.T("checkout.EventNoteHint", "Language", h.svc.localeOf(o).Language.Name)}
 			panel.DeliverURL, panel.Deliver = sb+"/deliver", loc.T("checkout.MarkDelivered")
 		}
 		p.Shipments = append(p.Shipments, panel)

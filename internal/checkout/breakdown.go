@@ -84,6 +84,20 @@ var (
 // landed-cost engine per consignment (one per warehouse). When a duty rate is missing the order is quoted DAP:
 // nothing is promised that is not known.
 func (s *Service) Breakdown(ctx context.Context, b Basket) (Breakdown, error) {
+	return s.breakdown(ctx, b, s.stock, store{db: s.pool}.shippingRates)
+}
+
+// Estimate prices a basket exactly as Breakdown does, from data that may be a little old so that showing it
+// costs no database round trip once warm: the warehouses and allocation of stock (the product page passes the
+// stock it shows) and the shipping rate table read at most a minute ago. The product page's estimate (a basket
+// of one unit, from BasketFor without a draft) thus quotes an item with the request the cart would: ship-from,
+// shipping service and channel, shipping share, USMCA/CUSMA claim, currency and the DAP fallback. Never for
+// selling: checkout prices with Breakdown.
+func (s *Service) Estimate(ctx context.Context, b Basket, stock Allocator) (Breakdown, error) {
+	return s.breakdown(ctx, b, stock, s.shownRates.source(s.pool))
+}
+
+func (s *Service) breakdown(ctx context.Context, b Basket, stock Allocator, rates rateSource) (Breakdown, error) {
 	if len(b.Lines) == 0 {
 		return Breakdown{}, ErrEmptyBasket
 	}
@@ -95,7 +109,7 @@ func (s *Service) Breakdown(ctx context.Context, b Basket) (Breakdown, error) {
 	date := b.Date.UTC().Truncate(24 * time.Hour)
 
 	// Warehouses: prefer the destination's customs territory.
-	warehouses, err := s.stock.Warehouses(ctx)
+	warehouses, err := stock.Warehouses(ctx)
 	if err != nil {
 		return Breakdown{}, err
 	}
@@ -116,13 +130,13 @@ func (s *Service) Breakdown(ctx context.Context, b Basket) (Breakdown, error) {
 		weight += l.Item.WeightG * l.Quantity
 		out.Items.Number = out.Items.Number.Add(l.Price.Shown.Number.Mul(decimal.NewFromInt(int64(l.Quantity))))
 	}
-	allocs, err := s.stock.Allocate(ctx, items, preferred)
+	allocs, err := stock.Allocate(ctx, items, preferred)
 	if err != nil {
 		return Breakdown{}, err
 	}
 
 	// Shipping, net of the VAT it includes in tax-inclusive markets.
-	rate, err := s.shippingRate(ctx, b.Market.Code, b.Service, weight, out.Items.Number)
+	rate, err := s.shippingRate(ctx, rates, b.Market.Code, b.Service, weight, out.Items.Number)
 	if err != nil {
 		return Breakdown{}, err
 	}

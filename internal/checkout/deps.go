@@ -19,10 +19,17 @@ type Carts interface {
 	ClearTx(ctx context.Context, tx pgx.Tx, cartID int64) error
 }
 
-// Stock is what checkout needs of inventory: where items ship from, and holding them for an order.
-type Stock interface {
+// Allocator says where a basket's items ship from: the warehouses, and the ones chosen for the items (those in
+// preferredCountries first). Checkout allocates from live stock; the product page's estimate from the stock it
+// shows.
+type Allocator interface {
 	Warehouses(ctx context.Context) ([]inventory.Warehouse, error)
 	Allocate(ctx context.Context, items []inventory.Item, preferredCountries []string) ([]inventory.Allocation, error)
+}
+
+// Stock is what checkout needs of inventory: where items ship from, and holding them for an order.
+type Stock interface {
+	Allocator
 	ReserveTx(ctx context.Context, tx pgx.Tx, ref string, lines []inventory.Allocation, expiresAt time.Time) (int64, error)
 	CommitReservationTx(ctx context.Context, tx pgx.Tx, ref string) error
 	ReleaseReservationTx(ctx context.Context, tx pgx.Tx, ref, reason string) error

@@ -87,7 +87,7 @@ func writeSummary(b *strings.Builder, loc *intl.Locale, o Order, nowLabel string
 func (s *Service) queueShipped(ctx context.Context, tx pgx.Tx, o Order, sh Shipment) error {
 	loc := s.localeOf(o)
 	body := loc.T("checkout.MailHello", "Name", o.Address.Name) + "\n\n" +
-		loc.T("checkout.MailShipped", "Number", o.Number, "Carrier", sh.Carrier, "Tracking", sh.TrackingNumber) + "\n\n" +
+		loc.T("checkout.MailShipped", "Number", o.Number, "Carrier", carrierLabel(loc, sh.Carrier), "Tracking", sh.TrackingNumber) + "\n\n" +
 		loc.T("checkout.MailFollow") + "\n" + s.baseURL + s.OrderLink(o, loc.Prefix()) + "\n"
 	return mail.Enqueue(ctx, tx, mail.Message{To: o.Email, Subject: loc.T("checkout.MailShippedSubject", "Number", o.Number),
 		Body: body, Locale: loc.BCP47()})

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/jackc/pgx/v5"
 
@@ -20,6 +21,22 @@ const (
 	ShipmentShipped   = "shipped"
 	ShipmentDelivered = "delivered"
 )
+
+// Tracking event codes ops record for a parcel on its way; the shopper reads each in their own language
+// (checkout.Shipment.{code}). Delivery itself is recorded by DeliverShipment, which also moves the order on.
+const (
+	TrackPickedUp          = "picked_up"
+	TrackInTransit         = "in_transit"
+	TrackCustomsCleared    = "customs_cleared"
+	TrackCustomsHeld       = "customs_held"
+	TrackOutForDelivery    = "out_for_delivery"
+	TrackDeliveryAttempted = "delivery_attempted"
+	TrackException         = "exception"
+)
+
+// TrackingEvents lists the codes AddTrackingEvent accepts, in the order a parcel usually meets them.
+var TrackingEvents = []string{TrackPickedUp, TrackInTransit, TrackCustomsCleared, TrackCustomsHeld, TrackOutForDelivery,
+	TrackDeliveryAttempted, TrackException}
 
 // Shipments returns an order's shipments with their lines and tracking events.
 func (s *Service) Shipments(ctx context.Context, orderID int64) ([]Shipment, error) {
@@ -172,12 +189,24 @@ func (s *Service) ShipShipment(ctx context.Context, orderID, shipmentID int64, c
 	})
 }
 
-// AddTrackingEvent records a logistics event of a shipped parcel (arrived at hub, customs cleared, out for
-// delivery…); the shopper sees each one.
+// AddTrackingEvent records a logistics event of a shipped parcel: status is one of TrackingEvents (stored as
+// the code, shown to the shopper in their language); location and description are ops' optional note, shown
+// as written. Errors: field errors (an unknown code, a note too long); ErrOrderNotFound; ErrConflict for a
+// parcel that is not on its way.
 func (s *Service) AddTrackingEvent(ctx context.Context, orderID, shipmentID int64, status, location, description string) error {
 	status, location, description = strings.TrimSpace(status), strings.TrimSpace(location), strings.TrimSpace(description)
-	if status == "" || len(status) > 60 || len(location) > 100 || len(description) > 300 {
-		return httpx.Invalid("status", "checkout.TrackingEventInvalid", nil)
+	var fe httpx.FieldErrors
+	if !containsString(TrackingEvents, status) {
+		fe.Add("status", "checkout.TrackingEventInvalid", nil)
+	}
+	if utf8.RuneCountInString(location) > 100 {
+		fe.Add("location", "checkout.TrackingLocationTooLong", map[string]any{"Max": 100})
+	}
+	if utf8.RuneCountInString(description) > 300 {
+		fe.Add("description", "checkout.TrackingNoteTooLong", map[string]any{"Max": 300})
+	}
+	if err := fe.Err(); err != nil {
+		return err
 	}
 	return postgres.Transact(ctx, s.pool, func(tx pgx.Tx) error {
 		st := store{db: tx}

@@ -151,8 +151,8 @@ func (h *Handler) renderAddress(w http.ResponseWriter, r *http.Request, status i
 		country = v.Shopper.Country
 	}
 	f := FormatFor(country)
-	p := views.AddressProps{Title: loc.T("checkout.Title"), Steps: h.stepLinks(loc, 1), Action: loc.Path("/checkout"),
-		CSRF: httpx.CSRFToken(ctx), ErrorTitle: loc.T("platform.FixErrors"),
+	p := views.AddressProps{Title: loc.T("checkout.Title"), StepsLabel: loc.T("checkout.StepsLabel"), Steps: h.stepLinks(loc, 1),
+		Action: loc.Path("/checkout"), CSRF: httpx.CSRFToken(ctx), ErrorTitle: loc.T("platform.FixErrors"),
 		ContactTitle: loc.T("checkout.Contact"), AddressTitle: loc.T("checkout.DeliveryAddress"), ShipTitle: loc.T("checkout.ShippingMethod"),
 		Email: ui.FieldProps{Name: "email", Label: loc.T("checkout.Email"), Type: "email", Value: d.Email, Required: true, Autocomplete: "email",
 			Error: msg("email"), Hint: loc.T("checkout.EmailHint")},
@@ -214,7 +214,7 @@ func (h *Handler) renderAddress(w http.ResponseWriter, r *http.Request, status i
 			price = loc.T("checkout.Free")
 		}
 		p.Services = append(p.Services, views.Choice{Value: o.Service, Label: loc.T("checkout.Service." + o.Service),
-			Detail: o.Carrier + " · " + loc.T("checkout.Days", "Min", o.MinDays, "Max", o.MaxDays), Price: price,
+			Detail: rateCarrier(loc, o) + " · " + loc.T("checkout.Days", "Min", o.MinDays, "Max", o.MaxDays), Price: price,
 			Selected: o.Service == d.Service || (d.Service == "" && o.Service == ServiceEconomy)})
 	}
 	return ui.Render(w, r, status, ui.Head{Title: p.Title, NoIndex: true}, views.AddressStep(p))
@@ -288,8 +288,8 @@ func (h *Handler) renderReview(w http.ResponseWriter, r *http.Request, status in
 		}
 		return err
 	}
-	p := views.ReviewProps{Title: loc.T("checkout.ReviewTitle"), Steps: h.stepLinks(loc, 2), Error: errMsg,
-		ShipTo: loc.T("checkout.ShipTo"), Address: addressLines(loc, d.Address, d.Phone, d.Email),
+	p := views.ReviewProps{Title: loc.T("checkout.ReviewTitle"), StepsLabel: loc.T("checkout.StepsLabel"), Steps: h.stepLinks(loc, 2),
+		Error: errMsg, ShipTo: loc.T("checkout.ShipTo"), Address: addressLines(loc, d.Address, d.Phone, d.Email),
 		Change:   ui.Link{Label: loc.T("checkout.Change"), URL: loc.Path("/checkout")},
 		Delivery: serviceLabel(loc, b.Rate), LinesTitle: loc.T("checkout.YourItems"),
 		Breakdown: breakdownView(loc, summaryOf(b, v.Units, loc), loc.T("checkout.YouPay")),
@@ -536,22 +536,14 @@ func (h *Handler) serveOrder(w http.ResponseWriter, r *http.Request) error {
 	}
 	for i, sh := range shipments {
 		t := views.Track{Title: loc.T("checkout.Parcel", "N", i+1, "Country", loc.CountryName(sh.WarehouseCountry)),
-			Status: loc.T("checkout.Shipment." + sh.Status)}
-		if sh.TrackingNumber != "" {
-			t.Carrier = sh.Carrier + " · " + sh.TrackingNumber
-		}
+			Status: loc.T("checkout.Shipment." + sh.Status), Carrier: shipmentCarrier(loc, sh)}
 		for _, l := range o.Lines {
 			if q := sh.Lines[l.LineNo]; q > 0 {
 				t.Lines = append(t.Lines, fmt.Sprintf("%s × %s", loc.Int(q), l.Title))
 			}
 		}
 		for _, e := range sh.Events {
-			status, ok := loc.Lookup("checkout.Shipment." + e.Status)
-			if !ok {
-				status = e.Status
-			}
-			desc := strings.TrimSpace(strings.TrimSpace(e.Location) + " " + e.Description)
-			t.Events = append(t.Events, views.TrackEvent{At: loc.DateTime(e.At), Status: status, Description: desc})
+			t.Events = append(t.Events, trackEvent(loc, sh, e))
 		}
 		p.Tracks = append(p.Tracks, t)
 	}

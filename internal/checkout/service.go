@@ -84,6 +84,7 @@ type Service struct {
 	linkKey       []byte
 	baseURL       string
 	now           func() time.Time
+	shownRates    shownRates
 }
 
 // NewService returns the checkout service.

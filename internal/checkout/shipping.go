@@ -2,8 +2,13 @@ package checkout
 
 import (
 	"context"
+	"strings"
+	"sync"
+	"time"
 
 	"github.com/shopspring/decimal"
+
+	"storefront/internal/platform/postgres"
 )
 
 // Shipping services.
@@ -27,7 +32,15 @@ type ShippingRate struct {
 // ShippingOptions lists the services that can carry a parcel of weightG to the market, priced for an order
 // whose shown goods value is itemsValue (free shipping above the market's threshold).
 func (s *Service) ShippingOptions(ctx context.Context, market string, weightG int, itemsValue decimal.Decimal) ([]ShippingRate, error) {
-	rates, err := store{db: s.pool}.shippingRates(ctx, market, weightG)
+	return s.shippingOptions(ctx, store{db: s.pool}.shippingRates, market, weightG, itemsValue)
+}
+
+// rateSource returns, per service (in service order), the cheapest band of a market's rate table that carries
+// weightG: the table itself (checkout) or shownRates (the product page's estimate).
+type rateSource func(ctx context.Context, market string, weightG int) ([]rateRow, error)
+
+func (s *Service) shippingOptions(ctx context.Context, src rateSource, market string, weightG int, itemsValue decimal.Decimal) ([]ShippingRate, error) {
+	rates, err := src(ctx, market, weightG)
 	if err != nil {
 		return nil, err
 	}
@@ -44,8 +57,8 @@ func (s *Service) ShippingOptions(ctx context.Context, market string, weightG in
 }
 
 // shippingRate is the price of one service; ErrNoShipping when it cannot carry the parcel.
-func (s *Service) shippingRate(ctx context.Context, market, service string, weightG int, itemsValue decimal.Decimal) (ShippingRate, error) {
-	opts, err := s.ShippingOptions(ctx, market, weightG, itemsValue)
+func (s *Service) shippingRate(ctx context.Context, src rateSource, market, service string, weightG int, itemsValue decimal.Decimal) (ShippingRate, error) {
+	opts, err := s.shippingOptions(ctx, src, market, weightG, itemsValue)
 	if err != nil {
 		return ShippingRate{}, err
 	}
@@ -58,4 +71,62 @@ func (s *Service) shippingRate(ctx context.Context, market, service string, weig
 		return opts[0], nil
 	}
 	return ShippingRate{}, ErrNoShipping
+}
+
+// genericCarriers are the carrier names of the seeded rate table (migration 000009): they describe the service
+// rather than name a company, so shoppers read them in their own language (checkout.CarrierName.{service}).
+// Any other name is a brand ("DHL Express", "La Poste") and is shown as written.
+var genericCarriers = map[string]string{"Postal economy": ServiceEconomy, "Express courier": ServiceExpress}
+
+// genericCarrier reports the service whose descriptive carrier name carrier is, if it is one.
+func genericCarrier(carrier string) (service string, ok bool) {
+	service, ok = genericCarriers[strings.TrimSpace(carrier)]
+	return service, ok
+}
+
+// shownRatesMaxAge is how old the rate table behind product pages' estimates may be. The table changes only
+// with a migration or a deliberate edit, and a product page must not ask the database on every view.
+const shownRatesMaxAge = time.Minute
+
+// shownRates keeps each market's rate table in memory for the product page's estimate; checkout itself prices
+// from the table (ShippingOptions).
+type shownRates struct {
+	mu      sync.Mutex
+	markets map[string]marketRates
+}
+
+type marketRates struct {
+	read time.Time
+	rows []rateRow // by service, then max weight
+}
+
+// source is a rateSource reading the market's table at most shownRatesMaxAge ago.
+func (c *shownRates) source(db postgres.DBTX) rateSource {
+	return func(ctx context.Context, market string, weightG int) ([]rateRow, error) {
+		now := time.Now()
+		c.mu.Lock()
+		m, ok := c.markets[market]
+		c.mu.Unlock()
+		if !ok || now.Sub(m.read) >= shownRatesMaxAge {
+			rows, err := store{db: db}.marketRates(ctx, market)
+			if err != nil {
+				return nil, err
+			}
+			m = marketRates{read: now, rows: rows}
+			c.mu.Lock()
+			if c.markets == nil {
+				c.markets = map[string]marketRates{}
+			}
+			c.markets[market] = m
+			c.mu.Unlock()
+		}
+		// As shippingRatesSQL: per service, the lightest band that carries the parcel.
+		var out []rateRow
+		for _, r := range m.rows {
+			if r.maxWeightG >= weightG && (len(out) == 0 || out[len(out)-1].Service != r.Service) {
+				out = append(out, r)
+			}
+		}
+		return out, nil
+	}
 }

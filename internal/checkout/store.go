@@ -18,7 +18,8 @@ type store struct{ db postgres.DBTX }
 
 type rateRow struct {
 	ShippingRate
-	freeOver *decimal.Decimal
+	freeOver   *decimal.Decimal
+	maxWeightG int
 }
 
 const shippingRatesSQL = `
@@ -26,6 +27,30 @@ SELECT DISTINCT ON (service) service, carrier, channel, price, free_over, min_da
 FROM checkout_shipping_rates
 WHERE market_code = $1 AND max_weight_g >= $2
 ORDER BY service, max_weight_g`
+
+// marketRatesSQL is a market's whole rate table, for shownRates.
+const marketRatesSQL = `
+SELECT service, carrier, channel, price, free_over, min_days, max_days, max_weight_g
+FROM checkout_shipping_rates
+WHERE market_code = $1
+ORDER BY service, max_weight_g`
+
+func (s store) marketRates(ctx context.Context, market string) ([]rateRow, error) {
+	rows, err := s.db.Query(ctx, marketRatesSQL, market)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []rateRow
+	for rows.Next() {
+		var r rateRow
+		if err := rows.Scan(&r.Service, &r.Carrier, &r.Channel, &r.Price, &r.freeOver, &r.MinDays, &r.MaxDays, &r.maxWeightG); err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
 
 func (s store) shippingRates(ctx context.Context, market string, weightG int) ([]rateRow, error) {
 	rows, err := s.db.Query(ctx, shippingRatesSQL, market, weightG)

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"storefront/internal/cart"
+	"storefront/internal/checkout/views"
 	"storefront/internal/intl"
 	"storefront/internal/platform/money"
 	"storefront/internal/platform/ui"
@@ -95,6 +96,57 @@ func summaryOf(b Breakdown, units int, loc *intl.Locale) summary {
 
 func serviceLabel(loc *intl.Locale, r ShippingRate) string {
 	return loc.T("checkout.Service."+r.Service) + " · " + loc.T("checkout.Days", "Min", r.MinDays, "Max", r.MaxDays)
+}
+
+// carrierLabel names a carrier for people: a descriptive name from the seeded rates in the reader's language,
+// a brand as written.
+func carrierLabel(loc *intl.Locale, carrier string) string {
+	if svc, ok := genericCarrier(carrier); ok {
+		return loc.T("checkout.CarrierName." + svc)
+	}
+	return carrier
+}
+
+// rateCarrier names the carrier of a shipping rate: a descriptive name in the reader's language, or the brand
+// as written with its channel (post or courier) in the reader's language.
+func rateCarrier(loc *intl.Locale, r ShippingRate) string {
+	if _, ok := genericCarrier(r.Carrier); ok {
+		return carrierLabel(loc, r.Carrier)
+	}
+	if channel, ok := loc.Lookup("checkout.Channel." + r.Channel); ok {
+		return loc.T("checkout.CarrierBrand", "Carrier", r.Carrier, "Channel", channel)
+	}
+	return r.Carrier
+}
+
+// trackEvent shows a tracking event in the reader's language: the status by its code (a status stored before
+// statuses were codes, or an unknown code, as stored); a location that is a country code (the warehouse, on
+// events the shop records) as the country's name; the carrier of a hand-over as carrierLabel names it. The
+// location and description ops typed are shown as written.
+func trackEvent(loc *intl.Locale, sh Shipment, e TrackingEvent) views.TrackEvent {
+	status, ok := loc.Lookup("checkout.Shipment." + e.Status)
+	if !ok {
+		status = e.Status
+	}
+	where := strings.TrimSpace(e.Location)
+	if len(where) == 2 && strings.ToUpper(where) == where {
+		where = loc.CountryName(where)
+	}
+	desc := strings.TrimSpace(e.Description)
+	if e.Status == ShipmentShipped && sh.Carrier != "" {
+		if rest, ok := strings.CutPrefix(desc, sh.Carrier); ok {
+			desc = carrierLabel(loc, sh.Carrier) + rest
+		}
+	}
+	return views.TrackEvent{At: loc.DateTime(e.At), Status: status, Description: strings.TrimSpace(where + " " + desc)}
+}
+
+// shipmentCarrier is a parcel's carrier and tracking number as shown; "" before it is handed over.
+func shipmentCarrier(loc *intl.Locale, sh Shipment) string {
+	if sh.TrackingNumber == "" {
+		return ""
+	}
+	return carrierLabel(loc, sh.Carrier) + " · " + sh.TrackingNumber
 }
 
 func orderSummary(o Order) summary {

@@ -41,7 +41,7 @@ func (h *Handler) serveRules(w http.ResponseWriter, r *http.Request) error {
 	p := views.RulesProps{Intro: loc.T("landedcost.RulesIntro"), Action: "/admin/landed-cost", DateLabel: loc.T("landedcost.Date"),
 		DestLabel: loc.T("landedcost.Destination"), Show: loc.T("landedcost.Show"), RulesTitle: loc.T("landedcost.RulesInForce"),
 		TariffTitle: loc.T("landedcost.TariffInForce"), Empty: loc.T("landedcost.NothingInForce"),
-		RuleHeads:   []string{"ID", loc.T("landedcost.Destination"), loc.T("landedcost.Kind"), loc.T("landedcost.From"), loc.T("landedcost.To"), loc.T("landedcost.Params"), loc.T("landedcost.Source")},
+		RuleHeads:   []string{loc.T("landedcost.RuleID"), loc.T("landedcost.Destination"), loc.T("landedcost.Kind"), loc.T("landedcost.From"), loc.T("landedcost.To"), loc.T("landedcost.Params"), loc.T("landedcost.Source")},
 		TariffHeads: []string{loc.T("landedcost.Destination"), loc.T("landedcost.HS"), loc.T("landedcost.Origin"), loc.T("landedcost.Preference"), loc.T("landedcost.Rate"), loc.T("landedcost.From"), loc.T("landedcost.To"), loc.T("landedcost.Source")},
 	}
 	if raw := q.Get("date"); raw != "" {

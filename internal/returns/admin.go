@@ -180,7 +180,7 @@ func (h *AdminHandler) render(w http.ResponseWriter, r *http.Request, status int
 		},
 		CommentTitle: loc.T("returns.ShopperComment"), Comment: ret.Comment, PhotosTitle: loc.T("returns.Photos"),
 		LinesTitle:  loc.T("returns.ItemsTitle"),
-		LineHeads:   []string{"#", "SKU", loc.T("returns.Item"), loc.T("returns.Supplier"), loc.T("returns.Units"), loc.T("returns.Inspection")},
+		LineHeads:   []string{loc.T("returns.LineNo"), loc.T("returns.SKU"), loc.T("returns.Item"), loc.T("returns.Supplier"), loc.T("returns.Units"), loc.T("returns.Inspection")},
 		EventsTitle: loc.T("returns.HistoryTitle"),
 		EventHeads:  []string{loc.T("returns.Date"), loc.T("returns.Who"), loc.T("returns.What"), loc.T("returns.Note")}}
 	if failure != nil && fe == nil {

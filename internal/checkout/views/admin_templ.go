@@ -373,7 +373,7 @@ type ShipmentPanel struct {
 	TrackingF  ui.FieldProps
 	EventURL   string
 	AddEvent   string
-	EventF     ui.FieldProps
+	EventF     ui.SelectProps
 	LocationF  ui.FieldProps
 	DescF      ui.FieldProps
 	DeliverURL string
@@ -1295,7 +1295,7 @@ func OpsOrder(p OpsOrderProps) templ.Component {
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = ui.Field(s.EventF).Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = ui.Select(s.EventF).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
