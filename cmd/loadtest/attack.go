@@ -23,6 +23,7 @@ type result struct {
 	p50, p99   time.Duration
 	firstError string
 	gcs        int64 // garbage collections the server ran during the measured run (and its warm-up)
+	peakRSS    int64 // the server's peak RSS so far, after this run
 }
 
 // warmUp requests are sent before a repeatable scenario is measured, so connections are open and caches filled.

@@ -96,6 +96,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, out io.
 		if after := srv.gcStats(ctx, false); before.valid && after.valid {
 			res.gcs = after.numGC - before.numGC
 		}
+		res.peakRSS, _ = srv.peakRSS()
 		report.add(sc, res)
 	}
 	report.gc = srv.gcStats(ctx, true)

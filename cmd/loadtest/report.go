@@ -52,7 +52,7 @@ func (r *report) print(out io.Writer) {
 		runtime.NumCPU(), runtime.Version(), r.opts.duration, r.opts.maxRequests)
 	fmt.Fprintf(out, "reference page: the %d-byte category page pre-rendered, served from memory by the same server\n\n", r.plan.categoryBytes)
 	tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "endpoint\tconns\trequests\treq/s\tof ref\tp50 ms\tp99 ms\terrors\tGCs\ttarget\t")
+	fmt.Fprintln(tw, "endpoint\tconns\trequests\treq/s\tof ref\tp50 ms\tp99 ms\terrors\tGCs\tpeak MB\ttarget\t")
 	var notes []string
 	for _, e := range r.entries {
 		ratio := 0.0
@@ -60,8 +60,8 @@ func (r *report) print(out io.Writer) {
 			ratio = e.res.rate / ref
 		}
 		target, met := r.judge(e, ratio)
-		fmt.Fprintf(tw, "%s\t%d\t%d\t%.0f\t%.2f\t%.2f\t%.2f\t%d\t%d\t%s\t\n", e.sc.name, e.sc.connections, e.res.requests,
-			e.res.rate, ratio, ms(e.res.p50), ms(e.res.p99), e.res.errors, e.res.gcs, target+met)
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%.0f\t%.2f\t%.2f\t%.2f\t%d\t%d\t%.0f\t%s\t\n", e.sc.name, e.sc.connections, e.res.requests,
+			e.res.rate, ratio, ms(e.res.p50), ms(e.res.p99), e.res.errors, e.res.gcs, float64(e.res.peakRSS)/1e6, target+met)
 		if e.res.firstError != "" {
 			notes = append(notes, fmt.Sprintf("%s: first error: %s", e.sc.name, e.res.firstError))
 		}

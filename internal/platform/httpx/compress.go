@@ -25,7 +25,7 @@ func Compress(level int, types ...string) func(http.Handler) http.Handler {
 	for _, t := range types {
 		compressible[t] = true
 	}
-	pool := newGzipPool(level, 2*runtime.GOMAXPROCS(0))
+	pool := newGzipPool(level, runtime.GOMAXPROCS(0))
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			w.Header().Add("Vary", "Accept-Encoding")
