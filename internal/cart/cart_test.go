@@ -70,6 +70,10 @@ func (f *fakeCatalog) Items(ctx context.Context, ids []int64, locale, market str
 
 type fakeStock struct{ pooled }
 
+func (f fakeStock) AvailableToShow(ctx context.Context, ids []int64) (map[int64]int, error) {
+	return f.Available(ctx, ids)
+}
+
 func (f fakeStock) Available(ctx context.Context, ids []int64) (map[int64]int, error) {
 	if err := f.use(ctx); err != nil {
 		return nil, err

@@ -70,9 +70,12 @@ type Prices interface {
 	Market(code string) (pricing.Market, error)
 }
 
-// Stock is what the cart needs of inventory.
+// Stock is what the cart needs of inventory: live stock for the cart page, and the stock storefront pages show
+// (at most inventory.ShownStockMaxAge old) for checking an add or a quantity change. The cart sells nothing:
+// checkout reserves live stock when the order is placed, and the cart page flags lines stock no longer covers.
 type Stock interface {
 	Available(ctx context.Context, variantIDs []int64) (map[int64]int, error)
+	AvailableToShow(ctx context.Context, variantIDs []int64) (map[int64]int, error)
 }
 
 // Service is the cart module's API.
@@ -147,7 +150,7 @@ func (s *Service) Add(ctx context.Context, ref Ref, sh Shopper, variantID int64,
 	}
 	// Everything read from other modules is read before the transaction: a request holding a connection while it
 	// waits for another one from the same pool deadlocks the shop once every connection is held that way.
-	avail, err := s.stock.Available(ctx, []int64{variantID})
+	avail, err := s.stock.AvailableToShow(ctx, []int64{variantID})
 	if err != nil {
 		return err
 	}
@@ -155,19 +158,33 @@ func (s *Service) Add(ctx context.Context, ref Ref, sh Shopper, variantID int64,
 	if err != nil {
 		return err
 	}
+	checkQuantity := func(quantity int) error {
+		if quantity > MaxPerLine {
+			return httpx.Invalid("qty", "cart.MaxPerLine", map[string]any{"Max": MaxPerLine})
+		}
+		if quantity > avail[variantID] {
+			if avail[variantID] <= 0 {
+				return httpx.Fail(httpx.ErrConflict, "cart.OutOfStock", map[string]any{"Title": it.Title})
+			}
+			return httpx.Fail(httpx.ErrConflict, "cart.OnlyAvailable", map[string]any{"Title": it.Title, "Count": avail[variantID]})
+		}
+		return nil
+	}
+	line := Line{VariantID: variantID, Quantity: qty, Price: price, CapturedAt: s.now()}
+	if ref.Fresh {
+		// A cart that cannot exist yet: create it with its line in one statement.
+		if err := checkQuantity(qty); err != nil {
+			return err
+		}
+		return store{db: s.pool}.createWithLine(ctx, ref, sh.Market.Code, sh.Market.Currency, line)
+	}
 	var plan *repricing
 	for {
 		err := postgres.Transact(ctx, s.pool, func(tx pgx.Tx) error {
 			st := store{db: tx}
-			var (
-				c     Cart
-				found bool
-				err   error
-			)
-			if !ref.Fresh {
-				if c, found, err = st.find(ctx, ref); err != nil {
-					return err
-				}
+			c, found, err := st.find(ctx, ref)
+			if err != nil {
+				return err
 			}
 			if !found {
 				if c, err = st.create(ctx, ref, sh.Market.Code, sh.Market.Currency); err != nil {
@@ -187,7 +204,7 @@ func (s *Service) Add(ctx context.Context, ref Ref, sh Shopper, variantID int64,
 					return err
 				}
 			}
-			line := Line{VariantID: variantID, Quantity: qty, Price: price, CapturedAt: s.now()}
+			line := line
 			existing := false
 			for _, l := range c.Lines {
 				if l.VariantID == variantID {
@@ -198,14 +215,8 @@ func (s *Service) Add(ctx context.Context, ref Ref, sh Shopper, variantID int64,
 			if !existing && len(c.Lines) >= MaxLines {
 				return errTooManyLines
 			}
-			if line.Quantity > MaxPerLine {
-				return httpx.Invalid("qty", "cart.MaxPerLine", map[string]any{"Max": MaxPerLine})
-			}
-			if line.Quantity > avail[variantID] {
-				if avail[variantID] <= 0 {
-					return httpx.Fail(httpx.ErrConflict, "cart.OutOfStock", map[string]any{"Title": it.Title})
-				}
-				return httpx.Fail(httpx.ErrConflict, "cart.OnlyAvailable", map[string]any{"Title": it.Title, "Count": avail[variantID]})
+			if err := checkQuantity(line.Quantity); err != nil {
+				return err
 			}
 			if err := st.putLine(ctx, c.ID, line); err != nil {
 				return err
@@ -245,7 +256,7 @@ func (s *Service) SetQuantity(ctx context.Context, ref Ref, sh Shopper, variantI
 	if qty > MaxPerLine {
 		return httpx.Invalid("qty", "cart.MaxPerLine", map[string]any{"Max": MaxPerLine})
 	}
-	avail, err := s.stock.Available(ctx, []int64{variantID})
+	avail, err := s.stock.AvailableToShow(ctx, []int64{variantID})
 	if err != nil {
 		return err
 	}

@@ -66,6 +66,25 @@ func (s store) create(ctx context.Context, ref Ref, market, currency string) (Ca
 	return c, err
 }
 
+// createWithLine makes a cart for a fresh token with its first line, in one statement (so atomically, without
+// a transaction of its own).
+func (s store) createWithLine(ctx context.Context, ref Ref, market, currency string, l Line) error {
+	fx, err := json.Marshal(l.Price.FX)
+	if err != nil {
+		return err
+	}
+	p := l.Price
+	_, err = s.db.Exec(ctx, `
+WITH cart AS (
+    INSERT INTO cart_carts (token_hash, market_code, currency) VALUES ($1, $2, $3) RETURNING id)
+INSERT INTO cart_lines (cart_id, variant_id, quantity, currency, unit_shown, unit_net, unit_tax, tax_rate, tax_included,
+                        from_price_list, fx, captured_at)
+SELECT cart.id, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14 FROM cart`,
+		hashToken(ref.Token), market, currency, l.VariantID, l.Quantity, p.Shown.Currency, p.Shown.Number, p.Net.Number,
+		p.Tax.Number, p.TaxRate, p.TaxIncluded, p.FromPriceList, fx, l.CapturedAt)
+	return err
+}
+
 const linesSQL = `
 SELECT variant_id, quantity, currency, unit_shown, unit_net, unit_tax, tax_rate, tax_included, from_price_list, fx, captured_at
 FROM cart_lines WHERE cart_id = $1 ORDER BY added_at, variant_id`
