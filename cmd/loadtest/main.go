@@ -48,7 +48,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, out io.
 	fs.IntVar(&o.connections, "connections", 64, "concurrent connections")
 	fs.IntVar(&o.orders, "orders", 3000, "carts prepared for the place-order run (its request bound)")
 	fs.StringVar(&o.profileDir, "profile", "", "write a CPU profile of the server per endpoint into this directory")
-	fs.StringVar(&o.memLimit, "memlimit", "40MiB", "the server's GOMEMLIMIT (Go's soft memory limit), as a deployment sets it; \"off\" for none")
+	fs.StringVar(&o.memLimit, "memlimit", "off", "the server's GOMEMLIMIT (Go's soft memory limit), as a deployment sets it; \"off\" for none")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
