@@ -14,6 +14,7 @@ import (
 // TestSignedInShoppersGetTheirAddressesBack: an address entered at checkout is saved to the account, offered
 // (and filled in) at the next checkout, listed on the account page and deletable there only by its owner.
 func TestSignedInShoppersGetTheirAddressesBack(t *testing.T) {
+	t.Parallel()
 	shop := seededShop(t)
 	shop.mustUser("repeat@example.com", account.RoleShopper)
 	c := shop.client()

@@ -17,11 +17,7 @@ import (
 // benchShop is a seeded shop shared by the benchmarks of one run.
 func benchShop(b *testing.B) *testShop {
 	b.Helper()
-	shop := newTestShop(b)
-	if err := shop.app.seedDemo(context.Background()); err != nil {
-		b.Fatal(err)
-	}
-	return shop
+	return seededShop(b)
 }
 
 func serve(b *testing.B, h http.Handler, req *http.Request) {

@@ -11,6 +11,7 @@ import (
 // TestBrowserSignInPerRole signs in as each role in headless Chromium: staff land in the back office and see
 // only their sections; a shopper signs in on the storefront and is refused the back office.
 func TestBrowserSignInPerRole(t *testing.T) {
+	t.Parallel()
 	shop := newTestShop(t)
 	for _, role := range account.Roles {
 		shop.mustUser(string(role)+"@example.com", role)

@@ -15,6 +15,7 @@ import (
 // a German translation in the back office and publishes it; a shopper at /de-de/ finds it by a German word and
 // opens it under its German slug; the shopper cannot reach the back office.
 func TestBrowserMerchantPublishesAProductShoppersFindInGerman(t *testing.T) {
+	t.Parallel()
 	shop := seededShop(t)
 	shop.mustUser("mia@example.com", account.RoleMerchant)
 	shop.mustUser("sam@example.com", account.RoleShopper)
@@ -92,6 +93,7 @@ func TestBrowserMerchantPublishesAProductShoppersFindInGerman(t *testing.T) {
 // currency, number format, language and direction; switching country in the selector changes the currency and
 // keeps the cart.
 func TestBrowserSameProductInFourStorefronts(t *testing.T) {
+	t.Parallel()
 	shop := seededShop(t)
 	item, _ := shop.buyableProduct(t, "/en-us", "earbuds")
 	b := browsertest.New(t, shop.URL, browsertest.Options{})

@@ -15,16 +15,48 @@ import (
 	"storefront/internal/checkout"
 	"storefront/internal/platform/actor"
 	"storefront/internal/platform/browsertest"
+	"storefront/internal/platform/pgtest"
+	"storefront/internal/platform/postgres"
 )
 
-// seededShop is a shop with the demo data.
-func seededShop(t *testing.T) *testShop {
+// seededShop is a shop with the demo data, on a database cloned from one seeded once per test run (seeding takes
+// seconds, many times more under the race detector). Its uploaded images live in a directory shared by the run.
+func seededShop(t testing.TB) *testShop {
 	t.Helper()
-	shop := newTestShop(t)
-	if err := shop.app.seedDemo(context.Background()); err != nil {
-		t.Fatalf("seed: %v", err)
+	return seededShopWith(t, nil)
+}
+
+// seededShopWith is seededShop with extra configuration.
+func seededShopWith(t testing.TB, env map[string]string) *testShop {
+	t.Helper()
+	pool, err := postgres.Open(context.Background(), seededDatabase(t))
+	if err != nil {
+		t.Fatal(err)
 	}
-	return shop
+	t.Cleanup(pool.Close)
+	merged := map[string]string{"BLOB_DIR": seededBlobs}
+	for k, v := range env {
+		merged[k] = v
+	}
+	return serveShopWith(t, pool, merged)
+}
+
+// seededDatabase is a new database holding the demo shop, cloned from one seeded once per test run.
+func seededDatabase(t testing.TB) string {
+	t.Helper()
+	return pgtest.NewDerivedDatabase(t, "seeded", func(ctx context.Context, url string) error {
+		pool, err := postgres.Open(ctx, url)
+		if err != nil {
+			return err
+		}
+		defer pool.Close()
+		cfg := testConfig(t, "http://localhost", "", map[string]string{"BLOB_DIR": seededBlobs})
+		a, err := newApp(ctx, cfg, testLogger(), pool)
+		if err != nil {
+			return err
+		}
+		return a.seedDemo(ctx)
+	})
 }
 
 // buyableProduct finds a product sold and in stock in the market of a storefront prefix, and its URL there.
@@ -69,6 +101,7 @@ func (s *testShop) adminText(code, id string) string {
 // is in the market's language and currency, ships the order as ops, records customs clearance in the back
 // office (in English or Chinese) and sees the tracking as the shopper, in the shopper's language.
 func TestBrowserCheckoutPerMarket(t *testing.T) {
+	t.Parallel()
 	shop := seededShop(t)
 	shop.mustUser("ops-browser@example.com", account.RoleOps)
 	cases := []struct {

@@ -121,6 +121,7 @@ func (s *testShop) stockedVariant(t testing.TB, units int) catalog.Item {
 
 // TestNoOversell: 200 shoppers buying the last 10 units at once make exactly 10 orders.
 func TestNoOversell(t *testing.T) {
+	t.Parallel()
 	shop := seededShop(t)
 	item := shop.stockedVariant(t, 10)
 	sh := shop.shopper(t, "/en-de")
@@ -184,6 +185,7 @@ func TestNoOversell(t *testing.T) {
 
 // TestUnpaidOrdersExpireAndReleaseStock: an order not paid by its deadline is cancelled and its stock is back.
 func TestUnpaidOrdersExpireAndReleaseStock(t *testing.T) {
+	t.Parallel()
 	shop := seededShop(t)
 	item := shop.stockedVariant(t, 5)
 	ctx := context.Background()
@@ -214,6 +216,7 @@ func TestUnpaidOrdersExpireAndReleaseStock(t *testing.T) {
 
 // TestOrderLifecycleRejectsInvalidTransitions walks an order through its life and tries the forbidden steps.
 func TestOrderLifecycleRejectsInvalidTransitions(t *testing.T) {
+	t.Parallel()
 	shop := seededShop(t)
 	item := shop.stockedVariant(t, 5)
 	ctx := actor.With(context.Background(), actor.Actor{Email: "ops@example.com", Role: "ops"})
@@ -272,6 +275,7 @@ func TestOrderLifecycleRejectsInvalidTransitions(t *testing.T) {
 
 // TestOrdersAreOnlyVisibleToTheirOwner: guessing order numbers or keys shows nothing.
 func TestOrdersAreOnlyVisibleToTheirOwner(t *testing.T) {
+	t.Parallel()
 	shop := seededShop(t)
 	item := shop.stockedVariant(t, 5)
 	ctx := context.Background()
@@ -306,6 +310,7 @@ func TestOrdersAreOnlyVisibleToTheirOwner(t *testing.T) {
 // TestRefundsAreCappedAndIdempotent: a refund never exceeds what is left of the payment, also when the database
 // is written to directly, and the same key refunds once.
 func TestRefundsAreCappedAndIdempotent(t *testing.T) {
+	t.Parallel()
 	shop := seededShop(t)
 	item := shop.stockedVariant(t, 5)
 	ctx := actor.With(context.Background(), actor.Actor{Email: "ops@example.com", Role: "ops"})
@@ -361,6 +366,7 @@ func TestRefundsAreCappedAndIdempotent(t *testing.T) {
 // TestCartPageBreakdownMatchesTheQuoteCommand: the breakdown the shop shows for a basket is the landed-cost
 // engine's quote for it, the same as `storefront landedcost quote` gives for that request.
 func TestCartPageBreakdownMatchesTheQuoteCommand(t *testing.T) {
+	t.Parallel()
 	shop := seededShop(t)
 	for _, prefix := range []string{"/en-gb", "/en-us", "/ja-jp", "/de-ch"} {
 		t.Run(strings.Trim(prefix, "/"), func(t *testing.T) {
@@ -424,6 +430,7 @@ func htmlEscape(s string) string { return strings.ReplaceAll(s, "'", "&#39;") }
 // TestDomesticWarehouseMeansNoImportCharges: a French shopper buying what the Frankfurt warehouse holds gets
 // a domestic EU sale: French VAT, no duty.
 func TestDomesticWarehouseMeansNoImportCharges(t *testing.T) {
+	t.Parallel()
 	shop := seededShop(t)
 	ctx := actor.With(context.Background(), actor.System)
 	item := shop.stockedVariant(t, 0)
@@ -503,12 +510,10 @@ const testWebhookSecret = "whsec_test_0123456789"
 // webhooks: a bad signature changes nothing; the same event three times and an out-of-order "expired" after
 // "completed" make exactly one transition to paid.
 func TestStripeCheckoutAndWebhooks(t *testing.T) {
+	t.Parallel()
 	mock := stripeMock(t)
-	shop := newTestShopWith(t, map[string]string{"STRIPE_SECRET_KEY": "sk_test_123", "STRIPE_WEBHOOK_SECRET": testWebhookSecret,
+	shop := seededShopWith(t, map[string]string{"STRIPE_SECRET_KEY": "sk_test_123", "STRIPE_WEBHOOK_SECRET": testWebhookSecret,
 		"STRIPE_API_BASE": mock})
-	if err := shop.app.seedDemo(context.Background()); err != nil {
-		t.Fatal(err)
-	}
 	ctx := context.Background()
 	for _, prefix := range []string{"/ja-jp", "/en-de"} {
 		t.Run(strings.Trim(prefix, "/"), func(t *testing.T) {
@@ -586,6 +591,7 @@ func TestStripeCheckoutAndWebhooks(t *testing.T) {
 // TestCartFollowsTheShopperAcrossMarketsAndSignIn: switching country re-prices the cart with a notice; signing
 // in merges the guest cart into the account's.
 func TestCartFollowsTheShopperAcrossMarketsAndSignIn(t *testing.T) {
+	t.Parallel()
 	shop := seededShop(t)
 	shop.mustUser("cartowner@example.com", account.RoleShopper)
 	c := shop.client()
@@ -619,6 +625,7 @@ func TestCartFollowsTheShopperAcrossMarketsAndSignIn(t *testing.T) {
 // more than the database pool has connections, all finish. A request that held a connection in a transaction
 // while waiting for a second one from the same pool would deadlock the shop under exactly this load.
 func TestConcurrentCartChangesDoNotStarveThePool(t *testing.T) {
+	t.Parallel()
 	shop := seededShop(t)
 	item := shop.stockedVariant(t, 1000)
 	de, us := shop.shopper(t, "/en-de"), shop.shopper(t, "/en-us")

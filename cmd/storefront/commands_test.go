@@ -17,6 +17,7 @@ func runCmd(t *testing.T, env map[string]string, stdin string, args ...string) (
 }
 
 func TestMigrateAndUserCommands(t *testing.T) {
+	t.Parallel()
 	env := map[string]string{"DATABASE_URL": pgtest.NewEmptyDatabase(t), "LOG_LEVEL": "error", "BLOB_DIR": t.TempDir()}
 	out, err := runCmd(t, env, "", "migrate", "version")
 	if err != nil || !strings.Contains(out, "schema at version 0 of") {
@@ -53,6 +54,7 @@ func TestMigrateAndUserCommands(t *testing.T) {
 }
 
 func TestServeExplainsMissingConfiguration(t *testing.T) {
+	t.Parallel()
 	_, err := runCmd(t, map[string]string{}, "", "serve")
 	if err == nil || !strings.Contains(err.Error(), "DATABASE_URL is not set") {
 		t.Errorf("serve without a database: %v", err)

@@ -27,6 +27,7 @@ import (
 )
 
 func TestRootNegotiatesStorefront(t *testing.T) {
+	t.Parallel()
 	shop := newTestShop(t)
 	c := shop.client()
 	cases := []struct{ acceptLanguage, want string }{
@@ -55,6 +56,7 @@ func TestRootNegotiatesStorefront(t *testing.T) {
 }
 
 func TestHomeCarriesLocaleAndSecurityHeaders(t *testing.T) {
+	t.Parallel()
 	shop := newTestShop(t)
 	c := shop.client()
 	for prefix, want := range map[string][]string{
@@ -111,6 +113,7 @@ func TestHomeCarriesLocaleAndSecurityHeaders(t *testing.T) {
 }
 
 func TestStaticAssetsAreHashedImmutableAndCompressed(t *testing.T) {
+	t.Parallel()
 	shop := newTestShop(t)
 	c := shop.client()
 	page := c.get("/en-us/").Body
@@ -143,6 +146,7 @@ func TestStaticAssetsAreHashedImmutableAndCompressed(t *testing.T) {
 }
 
 func TestHealthAndReadiness(t *testing.T) {
+	t.Parallel()
 	shop := newTestShop(t)
 	c := shop.client()
 	if res := c.get("/healthz"); res.Status != http.StatusOK {
@@ -158,6 +162,7 @@ func TestHealthAndReadiness(t *testing.T) {
 }
 
 func TestUnknownRoutesAndMalformedIDsAre404(t *testing.T) {
+	t.Parallel()
 	shop := newTestShop(t)
 	shop.mustUser("root@example.com", account.RoleAdmin)
 	c := shop.client()
@@ -190,6 +195,7 @@ func TestUnknownRoutesAndMalformedIDsAre404(t *testing.T) {
 // TestMalformedTextIsRefusedNot500: a NUL byte or broken UTF-8 in a search, a form or a path is a clear refusal in
 // the shopper's language, never a 500 from deep inside a query.
 func TestMalformedTextIsRefusedNot500(t *testing.T) {
+	t.Parallel()
 	shop := newTestShop(t)
 	c := shop.client()
 	for _, p := range []string{"/de-de/search?q=%ff", "/de-de/search?q=Becher%00", "/de-de/c/%ff"} {
@@ -216,6 +222,7 @@ func TestMalformedTextIsRefusedNot500(t *testing.T) {
 }
 
 func TestPostWithoutCSRFTokenIsForbidden(t *testing.T) {
+	t.Parallel()
 	shop := newTestShop(t)
 	shop.mustUser("sam@example.com", account.RoleShopper)
 	c := shop.client()
@@ -247,6 +254,7 @@ func TestPostWithoutCSRFTokenIsForbidden(t *testing.T) {
 }
 
 func TestSignUpSignInSignOut(t *testing.T) {
+	t.Parallel()
 	shop := newTestShop(t)
 	c := shop.client()
 	res := c.post("/en-us/account/signup", url.Values{"email": {"not-an-email"}, "password": {"short"}})
@@ -288,6 +296,7 @@ func TestSignUpSignInSignOut(t *testing.T) {
 }
 
 func TestSessionSurvivesRestart(t *testing.T) {
+	t.Parallel()
 	pool := pgtest.NewPool(t)
 	first := serveShop(t, pool)
 	first.mustUser("ops@example.com", account.RoleOps)
@@ -315,6 +324,7 @@ func TestSessionSurvivesRestart(t *testing.T) {
 }
 
 func TestSignInThrottling(t *testing.T) {
+	t.Parallel()
 	shop := newTestShop(t)
 	shop.mustUser("target@example.com", account.RoleShopper)
 	c := shop.client()
@@ -333,6 +343,7 @@ func TestSignInThrottling(t *testing.T) {
 // TestAdminRoutesByRole walks every route under /admin and checks each role's access against the section
 // table: anonymous visitors are sent to sign in, shoppers are refused, staff reach exactly their sections.
 func TestAdminRoutesByRole(t *testing.T) {
+	t.Parallel()
 	shop := newTestShop(t)
 	clients := map[string]*client{"anonymous": shop.client()}
 	for _, role := range account.Roles {
@@ -425,6 +436,7 @@ func TestAdminRoutesByRole(t *testing.T) {
 }
 
 func TestConcurrentMigrationsApplyOnce(t *testing.T) {
+	t.Parallel()
 	dbURL := pgtest.NewEmptyDatabase(t)
 	var wg sync.WaitGroup
 	errs := make([]error, 6)
@@ -456,6 +468,7 @@ func TestConcurrentMigrationsApplyOnce(t *testing.T) {
 // TestTwoServeProcessesShareOneDatabase starts `storefront serve` twice at once on an empty database: both
 // migrate under the advisory lock, both serve, and a session made on one works on the other.
 func TestTwoServeProcessesShareOneDatabase(t *testing.T) {
+	t.Parallel()
 	dbURL := pgtest.NewEmptyDatabase(t)
 	ctx := context.Background()
 	addrs := []string{freeAddr(t), freeAddr(t)}
@@ -536,6 +549,7 @@ func waitReady(t testing.TB, base string) {
 // TestGracefulShutdownFinishesInFlightRequests cancels the server while a slow request runs: the request
 // completes and the server then stops.
 func TestGracefulShutdownFinishesInFlightRequests(t *testing.T) {
+	t.Parallel()
 	shop := newTestShop(t)
 	release := make(chan struct{})
 	started := make(chan struct{})

@@ -24,6 +24,7 @@ func userError(err error, id string) bool {
 // paid → cancelled → shipped), abandoning the payment never cancels a paid order, and cancelling a paid order
 // refunds it and puts its stock back, once.
 func TestServiceEnforcesTheOrderLifecycle(t *testing.T) {
+	t.Parallel()
 	shop := seededShop(t)
 	ctx := actor.With(context.Background(), actor.Actor{Email: "ops@example.com", Role: "ops"})
 	svc := shop.app.checkout

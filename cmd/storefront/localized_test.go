@@ -64,6 +64,7 @@ func headings(page string) []string {
 // TestBackOfficeInSimplifiedChinese: an admin who chose 简体中文 reads the orders, returns, catalog and
 // landed-cost pages with Chinese headings, column headers and labels, and none left in English.
 func TestBackOfficeInSimplifiedChinese(t *testing.T) {
+	t.Parallel()
 	shop := seededShop(t)
 	ctx := actor.With(context.Background(), actor.Actor{Email: "ops-setup@example.com", Role: "ops"})
 	item := shop.stockedVariant(t, 5)
@@ -166,6 +167,7 @@ var tariffRowRe = regexp.MustCompile(`(?s)<tr><td>([^<]*)</td><td><code>([^<]*)<
 // 2026-07-01 the EUR 150 duty relief gives way to the EUR 3 flat duty; before the tariff's first day there is
 // no tariff at all.
 func TestLandedCostViewerShowsTheRulesInForceOnADate(t *testing.T) {
+	t.Parallel()
 	shop := newTestShop(t)
 	shop.mustUser("merchant-lc@example.com", account.RoleMerchant)
 	c := shop.client()
@@ -314,6 +316,7 @@ func quoteCommand(t *testing.T, req any) commandQuote {
 // duty, tax, fees, total, due now and on delivery) is what `storefront landedcost quote` gives for the same
 // basket's consignments, in DDP and DAP markets, with prices shown with and without tax.
 func TestReviewPageBreakdownMatchesTheQuoteCommand(t *testing.T) {
+	t.Parallel()
 	shop := seededShop(t)
 	for _, prefix := range []string{"/en-us", "/de-de", "/ja-jp", "/de-ch"} {
 		t.Run(strings.Trim(prefix, "/"), func(t *testing.T) {
@@ -461,6 +464,7 @@ func (s *testShop) productFrom(t *testing.T, prefix, origin string) (catalog.Ite
 // holding that one unit, also where the channel and a preference matter: Mexican jeans bought from Canada ship by
 // post (the default service) and claim CUSMA, and the page quotes them so.
 func TestProductPageEstimateIsTheCartsQuote(t *testing.T) {
+	t.Parallel()
 	shop := seededShop(t)
 	for _, tc := range []struct{ prefix, origin string }{{"/en-ca", "MX"}, {"/fr-ca", "MX"}, {"/en-us", "MX"}, {"/de-de", ""}, {"/ja-jp", ""}} {
 		t.Run(strings.Trim(tc.prefix, "/")+"-"+tc.origin, func(t *testing.T) {
@@ -546,6 +550,7 @@ func (e failingEstimator) Estimate(context.Context, catalog.Variant, catalog.She
 // TestProductPageWithoutEstimate: when the import-charges estimate fails the product page still sells the item:
 // 200 with its price and the add-to-cart form, only without the estimate.
 func TestProductPageWithoutEstimate(t *testing.T) {
+	t.Parallel()
 	shop := seededShop(t)
 	item, productURL := shop.buyableProduct(t, "/de-de", "")
 	check := func(t *testing.T, status int, body string) {
@@ -598,6 +603,7 @@ func TestProductPageWithoutEstimate(t *testing.T) {
 // own language (an event stored as free text before keeps reading as stored); a parcel handed to the rate table's
 // descriptive carrier is named in the shopper's language, in the shipping e-mail too, while a brand is kept.
 func TestShoppersReadCheckoutAndTrackingInTheirLanguage(t *testing.T) {
+	t.Parallel()
 	shop := seededShop(t)
 	item := shop.stockedVariant(t, 5)
 	ctx := actor.With(context.Background(), actor.Actor{Email: "ops-tracking@example.com", Role: "ops"})

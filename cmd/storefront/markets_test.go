@@ -20,6 +20,7 @@ import (
 // storefront with a guest cart in dollars; the account's cart then opens in Japan (it failed with 422 for a day,
 // dollar lines in a yen cart), and in the US.
 func TestSigningInMergesAGuestCartFromAnotherMarket(t *testing.T) {
+	t.Parallel()
 	shop := seededShop(t)
 	u := shop.mustUser("traveller@example.com", account.RoleShopper)
 	inJapan, _ := shop.buyableProduct(t, "/ja-jp", "")
@@ -56,6 +57,7 @@ func TestSigningInMergesAGuestCartFromAnotherMarket(t *testing.T) {
 // TestSwitchingCountryNamesTheItemsRemovedFromTheCart: an item only sold in the US leaves the cart when the
 // shopper switches to Japan, and the cart page says which one, in Japanese.
 func TestSwitchingCountryNamesTheItemsRemovedFromTheCart(t *testing.T) {
+	t.Parallel()
 	shop := seededShop(t)
 	limited := shop.stockedVariant(t, 5)
 	if err := shop.app.catalog.SetAvailability(actor.With(context.Background(), actor.System), limited.ProductID, []string{"US"}, nil); err != nil {
@@ -82,6 +84,7 @@ func TestSwitchingCountryNamesTheItemsRemovedFromTheCart(t *testing.T) {
 // the Japanese storefront gets the German slug; it redirects to the Japanese slug instead of a 404. Shared links
 // with another language's category slug work the same way.
 func TestLocaleSelectorOnATranslatedProductPage(t *testing.T) {
+	t.Parallel()
 	shop := seededShop(t)
 	products, _, err := shop.app.catalog.Products(context.Background(), catalog.ProductFilter{Status: catalog.StatusActive}, 1000, 0)
 	if err != nil {
@@ -137,6 +140,7 @@ func TestLocaleSelectorOnATranslatedProductPage(t *testing.T) {
 // priced pages answer 503 with a localized "prices temporarily unavailable" page and the fault is logged as an
 // error; the storefront itself still exists, and other markets are unaffected.
 func TestMarketWithoutRateSaysPricesAreUnavailable(t *testing.T) {
+	t.Parallel()
 	shop := seededShop(t)
 	item, _ := shop.buyableProduct(t, "/ja-jp", "")
 	ctx := context.Background()

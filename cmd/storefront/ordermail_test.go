@@ -37,6 +37,7 @@ func outboxFor(t *testing.T, shop *testShop, email, number string) []outboxRow {
 // language — amount, reference, bank details, deadline and the signed order link — and the paid confirmation
 // follows when the transfer arrives; a card order is mailed only once paid.
 func TestBankTransferOrderIsMailedAtPlacement(t *testing.T) {
+	t.Parallel()
 	shop := seededShop(t)
 	item := shop.stockedVariant(t, 5)
 	ctx := actor.With(context.Background(), actor.Actor{Email: "ops@example.com", Role: "ops"})

@@ -76,11 +76,8 @@ func recordedStripeShop(t *testing.T) (*testShop, *stripeRecorder) {
 		proxy.ServeHTTP(w, r)
 	}))
 	t.Cleanup(srv.Close)
-	shop := newTestShopWith(t, map[string]string{"STRIPE_SECRET_KEY": "sk_test_123", "STRIPE_WEBHOOK_SECRET": testWebhookSecret,
+	shop := seededShopWith(t, map[string]string{"STRIPE_SECRET_KEY": "sk_test_123", "STRIPE_WEBHOOK_SECRET": testWebhookSecret,
 		"STRIPE_API_BASE": srv.URL})
-	if err := shop.app.seedDemo(context.Background()); err != nil {
-		t.Fatal(err)
-	}
 	return shop, rec
 }
 
@@ -126,6 +123,7 @@ func placeCardOrder(t *testing.T, shop *testShop, variantID int64) checkout.Orde
 // end (expires_at) at least Stripe's 30 minutes away and before the order's payment deadline, after which the
 // order is cancelled and its stock released — so the page can never take money for a cancelled order.
 func TestCardPaymentPageClosesBeforeTheOrderExpires(t *testing.T) {
+	t.Parallel()
 	shop, rec := recordedStripeShop(t)
 	item := shop.stockedVariant(t, 3)
 	o := placeCardOrder(t, shop, item.ID)
@@ -156,6 +154,7 @@ func TestCardPaymentPageClosesBeforeTheOrderExpires(t *testing.T) {
 // (its stock released) is not kept: it is refunded at once through Stripe, under a key derived from the order, and
 // recorded as a refund of the order — once, however often Stripe reports it.
 func TestPaymentForCancelledOrderIsRefunded(t *testing.T) {
+	t.Parallel()
 	shop, rec := recordedStripeShop(t)
 	ctx := context.Background()
 	sys := actor.With(ctx, actor.System)
@@ -233,6 +232,7 @@ func TestPaymentForCancelledOrderIsRefunded(t *testing.T) {
 // nothing recorded as handled, so Stripe's retry of the same event applies it (instead of "duplicate"); after
 // that it is stored once, processed, and further repeats change nothing.
 func TestWebhookFailingMidwayIsProcessedOnRetry(t *testing.T) {
+	t.Parallel()
 	shop, _ := recordedStripeShop(t)
 	ctx := context.Background()
 	item := shop.stockedVariant(t, 3)
@@ -286,6 +286,7 @@ func TestWebhookFailingMidwayIsProcessedOnRetry(t *testing.T) {
 // and restocks it; when Stripe refuses the refund, the order is cancelled with the refund recorded as failed and
 // cancelling again retries it (same idempotency key) without restocking twice.
 func TestCancellingACardOrderRefundsThroughStripeOnce(t *testing.T) {
+	t.Parallel()
 	shop, rec := recordedStripeShop(t)
 	ctx := actor.With(context.Background(), actor.Actor{Email: "ops@example.com", Role: "ops"})
 	item := shop.stockedVariant(t, 3)

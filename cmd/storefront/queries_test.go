@@ -13,7 +13,6 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
-	"storefront/internal/platform/pgtest"
 	"storefront/internal/platform/postgres"
 )
 
@@ -78,16 +77,12 @@ func (q *queryLog) statements() []statement {
 func tracedShop(t *testing.T) (*testShop, *queryLog) {
 	t.Helper()
 	log := &queryLog{}
-	pool, err := postgres.Open(context.Background(), pgtest.NewDatabase(t), func(c *pgxpool.Config) { c.ConnConfig.Tracer = log })
+	pool, err := postgres.Open(context.Background(), seededDatabase(t), func(c *pgxpool.Config) { c.ConnConfig.Tracer = log })
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(pool.Close)
-	shop := serveShop(t, pool)
-	if err := shop.app.seedDemo(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	return shop, log
+	return serveShopWith(t, pool, map[string]string{"BLOB_DIR": seededBlobs}), log
 }
 
 // queriesOf is the number of statements a request runs.
@@ -106,6 +101,7 @@ var productHref = regexp.MustCompile(`href="(/en-us/p/[^"?#]+)"`)
 // (none at all for browsing once the read models are warm, one for a search), and a cart or checkout with five lines costs the same as with one:
 // no query per product, line or price.
 func TestPagesRunFewQueriesWhateverTheirSize(t *testing.T) {
+	t.Parallel()
 	shop, log := tracedShop(t)
 	c := shop.client()
 	category := categoryPath(shop, "/en-us")
@@ -193,6 +189,7 @@ func TestPagesRunFewQueriesWhateverTheirSize(t *testing.T) {
 // statement they ran with sequential scans discouraged: a statement still planned with a sequential scan has no
 // index it could use, which on a real catalog means reading a whole table per request.
 func TestHotQueriesCanUseIndexes(t *testing.T) {
+	t.Parallel()
 	shop, log := tracedShop(t)
 	c := shop.client()
 	c.get("/en-us/")

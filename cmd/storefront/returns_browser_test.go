@@ -20,15 +20,25 @@ import (
 	"storefront/internal/platform/money"
 )
 
-// deliveredOrder places a paid DDP order of one unit of each variant in a storefront, ships it from the
-// warehouse stock was allocated from and marks it delivered.
+// deliveredOrder places a paid order of one unit of each variant in a storefront, ships it from the warehouse
+// stock was allocated from and marks it delivered.
 func (s *testShop) deliveredOrder(t *testing.T, prefix string, variantIDs ...int64) checkout.Order {
+	t.Helper()
+	units := make([][2]int64, len(variantIDs))
+	for i, id := range variantIDs {
+		units[i] = [2]int64{id, 1}
+	}
+	return s.deliveredOrderOf(t, prefix, units...)
+}
+
+// deliveredOrderOf is deliveredOrder with a quantity per variant ({variant, units}).
+func (s *testShop) deliveredOrderOf(t *testing.T, prefix string, lines ...[2]int64) checkout.Order {
 	t.Helper()
 	ctx := actor.With(context.Background(), actor.Actor{Email: "ops-setup@example.com", Role: "ops"})
 	sh := s.shopper(t, prefix)
 	ref := cart.Ref{Token: fmt.Sprintf("returns-%d", time.Now().UnixNano())}
-	for _, id := range variantIDs {
-		if err := s.app.carts.Add(ctx, ref, sh, id, 1); err != nil {
+	for _, l := range lines {
+		if err := s.app.carts.Add(ctx, ref, sh, l[0], int(l[1])); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -81,6 +91,7 @@ func acceptConfirmations(b *browsertest.Browser) {
 // it in the back office. The refund is that item's price plus its share of the VAT and duty, in euros, and the
 // stock ledger shows the unit coming back.
 func TestBrowserShopperReturnsOneOfTwoItems(t *testing.T) {
+	t.Parallel()
 	shop := seededShop(t)
 	shop.mustUser("ops-returns@example.com", account.RoleOps)
 	first, second := shop.stockedVariant(t, 5), shop.stockedVariant(t, 5)

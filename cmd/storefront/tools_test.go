@@ -17,6 +17,7 @@ import (
 // TestQuoteCommandPassesEveryCase runs every shared landed-cost case through `storefront landedcost quote`,
 // exactly as check.sh does, and compares each expected field as an exact decimal.
 func TestQuoteCommandPassesEveryCase(t *testing.T) {
+	t.Parallel()
 	files, err := filepath.Glob("../../internal/landedcost/engine/testdata/cases/C*.json")
 	if err != nil || len(files) < 20 {
 		t.Fatalf("case files: %v (%d)", err, len(files))
@@ -82,6 +83,7 @@ func TestQuoteCommandPassesEveryCase(t *testing.T) {
 // TestCatalogAndFXCommands exports the demo catalog, imports it back unchanged, rejects a bad file, and loads
 // an ECB rate file.
 func TestCatalogAndFXCommands(t *testing.T) {
+	t.Parallel()
 	env := map[string]string{"DATABASE_URL": pgtest.NewEmptyDatabase(t), "LOG_LEVEL": "error", "BLOB_DIR": t.TempDir()}
 	if _, err := runCmd(t, env, "", "seed", "demo"); err != nil {
 		t.Fatal(err)

@@ -16,6 +16,7 @@ import (
 	"net/url"
 	"os"
 	"sort"
+	"sync"
 	"testing"
 	"time"
 
@@ -137,15 +138,31 @@ func newDatabase(t testing.TB, migrated bool) string {
 		t.Fatalf("pgtest: connect to %s: %v", serverURL, err)
 	}
 	defer admin.Close(context.Background())
+	tmpl := ""
+	if migrated {
+		if tmpl, err = ensureTemplate(ctx, admin, serverURL); err != nil {
+			t.Fatalf("pgtest: template: %v", err)
+		}
+	}
+	return cloneDatabase(t, serverURL, tmpl)
+}
+
+// cloneDatabase creates a database for the test from the template ("" for an empty one) and drops it when the
+// test ends.
+func cloneDatabase(t testing.TB, serverURL, tmpl string) string {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	admin, err := pgx.Connect(ctx, serverURL)
+	if err != nil {
+		t.Fatalf("pgtest: connect to %s: %v", serverURL, err)
+	}
+	defer admin.Close(context.Background())
 	var b [6]byte
 	_, _ = rand.Read(b[:])
 	name := "test_" + hex.EncodeToString(b[:])
 	create := "CREATE DATABASE " + pgx.Identifier{name}.Sanitize()
-	if migrated {
-		tmpl, err := ensureTemplate(ctx, admin, serverURL)
-		if err != nil {
-			t.Fatalf("pgtest: template: %v", err)
-		}
+	if tmpl != "" {
 		create += " TEMPLATE " + pgx.Identifier{tmpl}.Sanitize() + " STRATEGY FILE_COPY"
 	}
 	if _, err := admin.Exec(ctx, create); err != nil {
@@ -178,4 +195,89 @@ func NewPool(t testing.TB) *pgxpool.Pool {
 	}
 	t.Cleanup(pool.Close)
 	return pool
+}
+
+// derived are the templates this test process built with NewDerivedDatabase, by key.
+var (
+	derivedMu sync.Mutex
+	derived   = map[string]string{}
+)
+
+// NewDerivedDatabase returns a fresh database for the test cloned from a template that holds the migrated schema
+// plus whatever build put in it, for fixtures too slow to make per test (a seeded demo shop). The first test of
+// the process asking for key builds the template: build runs on a new migrated database and must close every
+// connection it opened. The database is dropped when the test ends; DropDerived drops the templates.
+func NewDerivedDatabase(t testing.TB, key string, build func(ctx context.Context, url string) error) string {
+	t.Helper()
+	serverURL := ServerURL(t)
+	derivedMu.Lock()
+	defer derivedMu.Unlock()
+	tmpl, ok := derived[key]
+	if !ok {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+		defer cancel()
+		var err error
+		if tmpl, err = buildDerived(ctx, serverURL, key, build); err != nil {
+			t.Fatalf("pgtest: build the %q template: %v", key, err)
+		}
+		derived[key] = tmpl
+	}
+	return cloneDatabase(t, serverURL, tmpl)
+}
+
+func buildDerived(ctx context.Context, serverURL, key string, build func(ctx context.Context, url string) error) (string, error) {
+	admin, err := pgx.Connect(ctx, serverURL)
+	if err != nil {
+		return "", err
+	}
+	defer admin.Close(context.WithoutCancel(ctx))
+	base, err := ensureTemplate(ctx, admin, serverURL)
+	if err != nil {
+		return "", err
+	}
+	var b [4]byte
+	_, _ = rand.Read(b[:])
+	name := fmt.Sprintf("tmpl_%s_%d_%s", key, os.Getpid(), hex.EncodeToString(b[:]))
+	id := pgx.Identifier{name}.Sanitize()
+	if _, err := admin.Exec(ctx, "CREATE DATABASE "+id+" TEMPLATE "+pgx.Identifier{base}.Sanitize()+" STRATEGY FILE_COPY"); err != nil {
+		return "", err
+	}
+	if err := build(ctx, withDatabase(serverURL, name)); err != nil {
+		_, _ = admin.Exec(context.WithoutCancel(ctx), "DROP DATABASE IF EXISTS "+id+" WITH (FORCE)")
+		return "", err
+	}
+	// Cloning needs the template to have no sessions: end any the build left behind.
+	if _, err := admin.Exec(ctx, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1", name); err != nil {
+		return "", err
+	}
+	if _, err := admin.Exec(ctx, "ALTER DATABASE "+id+" WITH is_template = true ALLOW_CONNECTIONS = false"); err != nil {
+		return "", err
+	}
+	return name, nil
+}
+
+// DropDerived drops the templates NewDerivedDatabase built in this process; call it from TestMain after the tests.
+func DropDerived() {
+	derivedMu.Lock()
+	defer derivedMu.Unlock()
+	u := os.Getenv("TEST_DATABASE_URL")
+	if u == "" {
+		u = os.Getenv("DATABASE_URL")
+	}
+	if u == "" || len(derived) == 0 {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	admin, err := pgx.Connect(ctx, u)
+	if err != nil {
+		return
+	}
+	defer admin.Close(ctx)
+	for key, name := range derived {
+		id := pgx.Identifier{name}.Sanitize()
+		_, _ = admin.Exec(ctx, "ALTER DATABASE "+id+" WITH is_template = false")
+		_, _ = admin.Exec(ctx, "DROP DATABASE IF EXISTS "+id+" WITH (FORCE)")
+		delete(derived, key)
+	}
 }
