@@ -240,6 +240,19 @@ func (l *Locale) CountryName(code string) string {
 	return code
 }
 
+// LanguageName is a language's name in the locale's language ("Französisch" for fr in German); the code itself
+// when unknown.
+func (l *Locale) LanguageName(code string) string {
+	tag, err := language.Parse(code)
+	if err != nil {
+		return code
+	}
+	if n := display.Tags(l.Language.Tag).Name(tag); n != "" {
+		return n
+	}
+	return code
+}
+
 // Prefix is the storefront URL prefix of the locale, "/de-de"; "" for a locale without a region.
 func (l *Locale) Prefix() string {
 	if l.Region == "" {

@@ -176,7 +176,7 @@ func (h *AdminHandler) render(w http.ResponseWriter, r *http.Request, status int
 			{Label: loc.T("returns.ReasonLabel"), Value: loc.T("returns.Reason." + string(ret.Reason))},
 			{Label: loc.T("returns.Delivered"), Value: loc.Date(ret.DeliveredAt)},
 			{Label: loc.T("returns.RequestedAt"), Value: loc.DateTime(ret.CreatedAt)},
-			{Label: loc.T("returns.ShopperLanguage"), Value: ret.Locale},
+			{Label: loc.T("returns.ShopperLanguage"), Value: loc.LanguageName(ret.Locale)},
 		},
 		CommentTitle: loc.T("returns.ShopperComment"), Comment: ret.Comment, PhotosTitle: loc.T("returns.Photos"),
 		LinesTitle:  loc.T("returns.ItemsTitle"),
@@ -224,7 +224,14 @@ func (h *AdminHandler) render(w http.ResponseWriter, r *http.Request, status int
 		if !ok {
 			action = e.Action
 		}
-		p.Events = append(p.Events, views.EventRow{At: loc.DateTime(e.At), Actor: e.Actor, Action: action, Note: e.Note})
+		note := e.Note
+		if e.Action == "requested" {
+			// The request's note is the shopper's reason, stored as its code.
+			if reason, ok := loc.Lookup("returns.Reason." + note); ok {
+				note = reason
+			}
+		}
+		p.Events = append(p.Events, views.EventRow{At: loc.DateTime(e.At), Actor: e.Actor, Action: action, Note: note})
 	}
 	text := func(name, label, hint, fallback string, required bool, max int) views.TextAreaProps {
 		v := fallback
@@ -265,7 +272,7 @@ func (h *AdminHandler) render(w http.ResponseWriter, r *http.Request, status int
 				}
 			}
 			attrs := map[string]any{"min": "0", "max": strconv.Itoa(l.Quantity)}
-			f.Lines = append(f.Lines, views.InspectLine{Label: loc.T("returns.InspectLine", "SKU", l.SKU, "Title", l.Title, "Units", l.Quantity),
+			f.Lines = append(f.Lines, views.InspectLine{Label: loc.N("returns.InspectLine", l.Quantity, "SKU", l.SKU, "Title", l.Title),
 				Restock:   ui.FieldProps{Name: restock, Label: loc.T("returns.Restock"), Type: "number", Value: rv, Error: msgs.of(restock), Attrs: attrs},
 				WriteOff:  ui.FieldProps{Name: writeOff, Label: loc.T("returns.WriteOff"), Type: "number", Value: wv, Error: msgs.of(writeOff), Attrs: attrs},
 				Warehouse: ui.SelectProps{Name: whField, Label: loc.T("returns.RestockInto"), Options: opts, Error: msgs.of(whField)}})

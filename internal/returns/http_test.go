@@ -2,6 +2,7 @@ package returns
 
 import (
 	"bytes"
+	"context"
 	"io"
 	"mime/multipart"
 	"net/http"
@@ -259,8 +260,8 @@ func TestShopperRefusedOutsideTheWindow(t *testing.T) {
 func TestOpsHandleAReturn(t *testing.T) {
 	s := newShop(t)
 	o := s.orders.add(deOrder(), t0.AddDate(0, 0, -2))
-	r, err := s.svc.Request(s.ctx, o.ID, RequestInput{Quantities: map[int]int{1: 1}, Reason: ReasonDefective,
-		Photos: []io.Reader{bytes.NewReader(pngBytes(t))}})
+	r, err := s.svc.Request(context.Background(), o.ID, RequestInput{Quantities: map[int]int{1: 1}, Reason: ReasonDefective,
+		Photos: []io.Reader{bytes.NewReader(pngBytes(t))}, Locale: "fr"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -276,6 +277,15 @@ func TestOpsHandleAReturn(t *testing.T) {
 	detail := s.get(base)
 	if !strings.Contains(detail.body, "Returns Dept, 1 Example Road") || !strings.Contains(detail.body, base+"/photos/") {
 		t.Errorf("detail lacks the default instructions or the photo")
+	}
+	// People read it: the shopper's language by name, the guest by e-mail and the reason in words.
+	for _, want := range []string{"French", o.Email, "Defective or quality issue"} {
+		if !strings.Contains(detail.body, want) {
+			t.Errorf("detail lacks %q", want)
+		}
+	}
+	if strings.Contains(detail.body, ">defective<") || strings.Contains(detail.body, "anonymous") {
+		t.Error("detail shows a raw code or an anonymous actor")
 	}
 	photos, _ := s.svc.Photos(s.ctx, r.ID)
 	if ph := s.get(base + "/photos/" + strconv.FormatInt(photos[0].ID, 10)); ph.code != http.StatusOK || ph.ct != "image/png" {

@@ -270,7 +270,11 @@ func (s *Service) Request(ctx context.Context, orderID int64, in RequestInput) (
 				return err
 			}
 		}
-		return st.event(ctx, r.ID, actor.Label(ctx), "requested", "", StatusRequested, string(r.Reason))
+		who := o.Email // a guest, known by the order's e-mail address
+		if a, ok := actor.From(ctx); ok {
+			who = a.Label()
+		}
+		return st.event(ctx, r.ID, who, "requested", "", StatusRequested, string(r.Reason))
 	})
 	if err != nil {
 		for _, key := range stored {
