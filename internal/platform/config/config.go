@@ -208,10 +208,11 @@ func (c Config) LogValue() slog.Value {
 		slog.String("smtp_url", maskURL(c.SMTPURL)),
 		slog.String("mail_from", c.MailFrom),
 		slog.String("base_currency", c.BaseCurrency),
-		slog.Duration("fx_max_age", c.FXMaxAge),
+		slog.String("fx_max_age", c.FXMaxAge.String()), // as written in the environment, not in nanoseconds
 		slog.Any("registrations", c.Registrations),
 		slog.Bool("demo", c.Demo),
-		slog.Duration("shutdown_timeout", c.ShutdownTimeout),
+		slog.Bool("bench_endpoints", c.BenchEndpoints),
+		slog.String("shutdown_timeout", c.ShutdownTimeout.String()),
 	)
 }
 
