@@ -84,20 +84,28 @@ var (
 // landed-cost engine per consignment (one per warehouse). When a duty rate is missing the order is quoted DAP:
 // nothing is promised that is not known.
 func (s *Service) Breakdown(ctx context.Context, b Basket) (Breakdown, error) {
-	return s.breakdown(ctx, b, s.stock, store{db: s.pool}.shippingRates)
+	return s.breakdown(ctx, b, liveAllocation{s.stock})
 }
 
-// Estimate prices a basket exactly as Breakdown does, from data that may be a little old so that showing it
-// costs no database round trip once warm: the warehouses and allocation of stock (the product page passes the
-// stock it shows) and the shipping rate table read at most a minute ago. The product page's estimate (a basket
+// liveAllocation allocates from live stock, while the warehouse list (which only orders the candidates: it
+// changes when a warehouse is opened or closed) may be a moment old.
+type liveAllocation struct{ Stock }
+
+func (l liveAllocation) Warehouses(ctx context.Context) ([]inventory.Warehouse, error) {
+	return l.WarehousesToShow(ctx)
+}
+
+// Estimate prices a basket exactly as Breakdown does, from stock that may be a little old so that showing it
+// costs no database round trip once warm: the product page passes the warehouses and allocation of the stock it
+// shows (the shipping rate table is the one checkout uses, read at most a minute ago). The product page's estimate (a basket
 // of one unit, from BasketFor without a draft) thus quotes an item with the request the cart would: ship-from,
 // shipping service and channel, shipping share, USMCA/CUSMA claim, currency and the DAP fallback. Never for
 // selling: checkout prices with Breakdown.
 func (s *Service) Estimate(ctx context.Context, b Basket, stock Allocator) (Breakdown, error) {
-	return s.breakdown(ctx, b, stock, s.shownRates.source(s.pool))
+	return s.breakdown(ctx, b, stock)
 }
 
-func (s *Service) breakdown(ctx context.Context, b Basket, stock Allocator, rates rateSource) (Breakdown, error) {
+func (s *Service) breakdown(ctx context.Context, b Basket, stock Allocator) (Breakdown, error) {
 	if len(b.Lines) == 0 {
 		return Breakdown{}, ErrEmptyBasket
 	}
@@ -136,7 +144,7 @@ func (s *Service) breakdown(ctx context.Context, b Basket, stock Allocator, rate
 	}
 
 	// Shipping, net of the VAT it includes in tax-inclusive markets.
-	rate, err := s.shippingRate(ctx, rates, b.Market.Code, b.Service, weight, out.Items.Number)
+	rate, err := s.shippingRate(ctx, b.Market.Code, b.Service, weight, out.Items.Number)
 	if err != nil {
 		return Breakdown{}, err
 	}

@@ -30,6 +30,8 @@ type Allocator interface {
 // Stock is what checkout needs of inventory: where items ship from, and holding them for an order.
 type Stock interface {
 	Allocator
+	// WarehousesToShow lists the warehouses as read at most a moment ago (they change rarely).
+	WarehousesToShow(ctx context.Context) ([]inventory.Warehouse, error)
 	ReserveTx(ctx context.Context, tx pgx.Tx, ref string, lines []inventory.Allocation, expiresAt time.Time) (int64, error)
 	CommitReservationTx(ctx context.Context, tx pgx.Tx, ref string) error
 	ReleaseReservationTx(ctx context.Context, tx pgx.Tx, ref, reason string) error

@@ -84,7 +84,7 @@ type Service struct {
 	linkKey       []byte
 	baseURL       string
 	now           func() time.Time
-	shownRates    shownRates
+	rates         rateTables
 }
 
 // NewService returns the checkout service.

@@ -32,15 +32,7 @@ type ShippingRate struct {
 // ShippingOptions lists the services that can carry a parcel of weightG to the market, priced for an order
 // whose shown goods value is itemsValue (free shipping above the market's threshold).
 func (s *Service) ShippingOptions(ctx context.Context, market string, weightG int, itemsValue decimal.Decimal) ([]ShippingRate, error) {
-	return s.shippingOptions(ctx, store{db: s.pool}.shippingRates, market, weightG, itemsValue)
-}
-
-// rateSource returns, per service (in service order), the cheapest band of a market's rate table that carries
-// weightG: the table itself (checkout) or shownRates (the product page's estimate).
-type rateSource func(ctx context.Context, market string, weightG int) ([]rateRow, error)
-
-func (s *Service) shippingOptions(ctx context.Context, src rateSource, market string, weightG int, itemsValue decimal.Decimal) ([]ShippingRate, error) {
-	rates, err := src(ctx, market, weightG)
+	rates, err := s.rates.carrying(ctx, s.pool, market, weightG)
 	if err != nil {
 		return nil, err
 	}
@@ -57,8 +49,8 @@ func (s *Service) shippingOptions(ctx context.Context, src rateSource, market st
 }
 
 // shippingRate is the price of one service; ErrNoShipping when it cannot carry the parcel.
-func (s *Service) shippingRate(ctx context.Context, src rateSource, market, service string, weightG int, itemsValue decimal.Decimal) (ShippingRate, error) {
-	opts, err := s.shippingOptions(ctx, src, market, weightG, itemsValue)
+func (s *Service) shippingRate(ctx context.Context, market, service string, weightG int, itemsValue decimal.Decimal) (ShippingRate, error) {
+	opts, err := s.ShippingOptions(ctx, market, weightG, itemsValue)
 	if err != nil {
 		return ShippingRate{}, err
 	}
@@ -84,13 +76,14 @@ func genericCarrier(carrier string) (service string, ok bool) {
 	return service, ok
 }
 
-// shownRatesMaxAge is how old the rate table behind product pages' estimates may be. The table changes only
-// with a migration or a deliberate edit, and a product page must not ask the database on every view.
-const shownRatesMaxAge = time.Minute
+// ratesMaxAge is how old the rate table behind prices may be. The table changes only with a migration or a
+// deliberate edit, and neither a product page nor an order should ask the database for it every time; the
+// address step, the review page and the placed order read the same copy, so what the shopper chose is what
+// they pay.
+const ratesMaxAge = time.Minute
 
-// shownRates keeps each market's rate table in memory for the product page's estimate; checkout itself prices
-// from the table (ShippingOptions).
-type shownRates struct {
+// rateTables keeps each market's shipping rate table in memory, read at most ratesMaxAge ago.
+type rateTables struct {
 	mu      sync.Mutex
 	markets map[string]marketRates
 }
@@ -100,33 +93,31 @@ type marketRates struct {
 	rows []rateRow // by service, then max weight
 }
 
-// source is a rateSource reading the market's table at most shownRatesMaxAge ago.
-func (c *shownRates) source(db postgres.DBTX) rateSource {
-	return func(ctx context.Context, market string, weightG int) ([]rateRow, error) {
-		now := time.Now()
+// carrying returns, per service (in service order), the cheapest band of the market's table that carries
+// weightG.
+func (c *rateTables) carrying(ctx context.Context, db postgres.DBTX, market string, weightG int) ([]rateRow, error) {
+	now := time.Now()
+	c.mu.Lock()
+	m, ok := c.markets[market]
+	c.mu.Unlock()
+	if !ok || now.Sub(m.read) >= ratesMaxAge {
+		rows, err := store{db: db}.marketRates(ctx, market)
+		if err != nil {
+			return nil, err
+		}
+		m = marketRates{read: now, rows: rows}
 		c.mu.Lock()
-		m, ok := c.markets[market]
+		if c.markets == nil {
+			c.markets = map[string]marketRates{}
+		}
+		c.markets[market] = m
 		c.mu.Unlock()
-		if !ok || now.Sub(m.read) >= shownRatesMaxAge {
-			rows, err := store{db: db}.marketRates(ctx, market)
-			if err != nil {
-				return nil, err
-			}
-			m = marketRates{read: now, rows: rows}
-			c.mu.Lock()
-			if c.markets == nil {
-				c.markets = map[string]marketRates{}
-			}
-			c.markets[market] = m
-			c.mu.Unlock()
-		}
-		// As shippingRatesSQL: per service, the lightest band that carries the parcel.
-		var out []rateRow
-		for _, r := range m.rows {
-			if r.maxWeightG >= weightG && (len(out) == 0 || out[len(out)-1].Service != r.Service) {
-				out = append(out, r)
-			}
-		}
-		return out, nil
 	}
+	var out []rateRow
+	for _, r := range m.rows {
+		if r.maxWeightG >= weightG && (len(out) == 0 || out[len(out)-1].Service != r.Service) {
+			out = append(out, r)
+		}
+	}
+	return out, nil
 }

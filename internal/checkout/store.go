@@ -22,13 +22,7 @@ type rateRow struct {
 	maxWeightG int
 }
 
-const shippingRatesSQL = `
-SELECT DISTINCT ON (service) service, carrier, channel, price, free_over, min_days, max_days
-FROM checkout_shipping_rates
-WHERE market_code = $1 AND max_weight_g >= $2
-ORDER BY service, max_weight_g`
-
-// marketRatesSQL is a market's whole rate table, for shownRates.
+// marketRatesSQL is a market's whole rate table, for rateTables.
 const marketRatesSQL = `
 SELECT service, carrier, channel, price, free_over, min_days, max_days, max_weight_g
 FROM checkout_shipping_rates
@@ -45,23 +39,6 @@ func (s store) marketRates(ctx context.Context, market string) ([]rateRow, error
 	for rows.Next() {
 		var r rateRow
 		if err := rows.Scan(&r.Service, &r.Carrier, &r.Channel, &r.Price, &r.freeOver, &r.MinDays, &r.MaxDays, &r.maxWeightG); err != nil {
-			return nil, err
-		}
-		out = append(out, r)
-	}
-	return out, rows.Err()
-}
-
-func (s store) shippingRates(ctx context.Context, market string, weightG int) ([]rateRow, error) {
-	rows, err := s.db.Query(ctx, shippingRatesSQL, market, weightG)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []rateRow
-	for rows.Next() {
-		var r rateRow
-		if err := rows.Scan(&r.Service, &r.Carrier, &r.Channel, &r.Price, &r.freeOver, &r.MinDays, &r.MaxDays); err != nil {
 			return nil, err
 		}
 		out = append(out, r)
