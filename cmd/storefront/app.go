@@ -99,7 +99,7 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger, pool *pgxp
 		return nil, err
 	}
 	if a.returns, err = returns.NewService(returns.Config{Pool: pool, Log: log, Orders: a.checkout, Stock: a.inventory,
-		Markets: a.pricing, Blobs: blobs, Instructions: returnInstructions}); err != nil {
+		Markets: a.pricing, Blobs: blobs, ReturnAddress: returnAddress, Messages: a.msgs}); err != nil {
 		return nil, err
 	}
 	if a.outbox, err = mail.NewOutbox(pool, log, cfg.SMTPURL, cfg.MailFrom); err != nil {
@@ -149,14 +149,11 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger, pool *pgxp
 	return a, nil
 }
 
-// returnInstructions pre-fill what ops send a shopper whose return is approved; ops can edit them per return.
-const returnInstructions = `Borderless Goods Returns
+// returnAddress is where returned parcels go; the instructions around it are in the shopper's language.
+const returnAddress = `Borderless Goods Returns
 Unit 4, Logistikpark 12
 04435 Schkeuditz
-Germany
-
-Pack the items securely with everything they came with, write the return number (RMA) on the outside of the
-parcel and send it with a tracked service. Keep the receipt until your refund has arrived.`
+Germany`
 
 func (a *app) marketCodes() []string {
 	var codes []string

@@ -245,7 +245,7 @@ func (h *AdminHandler) render(w http.ResponseWriter, r *http.Request, status int
 	case StatusRequested:
 		p.Approve = &views.MessageForm{Title: loc.T("returns.ApproveTitle"), Action: base + "/approve", Submit: loc.T("returns.Approve"),
 			Fields: []views.TextAreaProps{
-				text("instructions", loc.T("returns.Instructions"), loc.T("returns.InstructionsHint", "Number", ret.Number), h.svc.DefaultInstructions(), true, MaxInstructions),
+				text("instructions", loc.T("returns.Instructions"), loc.T("returns.InstructionsHint", "Number", ret.Number), h.svc.DefaultInstructions(ret), true, MaxInstructions),
 				text("message", loc.T("returns.MessageToShopper"), loc.T("returns.MessageHint"), "", false, MaxMessage)}}
 		p.Reject = &views.MessageForm{Title: loc.T("returns.RejectTitle"), Action: base + "/reject", Submit: loc.T("returns.Reject"), Danger: true,
 			Fields: []views.TextAreaProps{text("reject_message", loc.T("returns.RejectReason"), loc.T("returns.MessageHint"), "", true, MaxMessage)}}

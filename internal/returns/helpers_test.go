@@ -18,6 +18,7 @@ import (
 	"github.com/shopspring/decimal"
 
 	"storefront/internal/checkout"
+	"storefront/internal/intl"
 	"storefront/internal/inventory"
 	"storefront/internal/platform/actor"
 	"storefront/internal/platform/blob"
@@ -25,6 +26,7 @@ import (
 	"storefront/internal/platform/money"
 	"storefront/internal/platform/pgtest"
 	"storefront/internal/pricing"
+	"storefront/locales"
 )
 
 func d(s string) decimal.Decimal { return decimal.RequireFromString(s) }
@@ -242,7 +244,7 @@ func newEnv(t *testing.T) *env {
 	e := &env{t: t, pool: pool, orders: newFakeOrders(), stock: &fakeStock{}, blobs: blobs, now: t0,
 		ctx: actor.With(context.Background(), actor.Actor{UserID: 9, Email: "ops@example.com", Role: "ops"})}
 	e.svc, err = NewService(Config{Pool: pool, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Orders: e.orders, Stock: e.stock,
-		Markets: testMarkets(), Blobs: blobs, Instructions: "Return address: Returns Dept, 1 Example Road, Frankfurt"})
+		Markets: testMarkets(), Blobs: blobs, ReturnAddress: "Returns Dept, 1 Example Road, Frankfurt", Messages: testMessages(t)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -426,4 +428,14 @@ func isUserError(err error, id string) bool {
 		}
 	}
 	return false
+}
+
+// testMessages are the shop's message catalogs.
+func testMessages(t testing.TB) *intl.Messages {
+	t.Helper()
+	msgs, err := intl.LoadMessages(locales.FS)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return msgs
 }

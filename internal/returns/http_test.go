@@ -278,8 +278,10 @@ func TestOpsHandleAReturn(t *testing.T) {
 	if !strings.Contains(detail.body, "Returns Dept, 1 Example Road") || !strings.Contains(detail.body, base+"/photos/") {
 		t.Errorf("detail lacks the default instructions or the photo")
 	}
-	// People read it: the shopper's language by name, the guest by e-mail and the reason in words.
-	for _, want := range []string{"French", o.Email, "Defective or quality issue"} {
+	// People read it: the shopper's language by name, the guest by e-mail and the reason in words; the return
+	// instructions ops start from are in the shopper's language, with the return number.
+	for _, want := range []string{"French", o.Email, "Defective or quality issue", "Veuillez envoyer les articles",
+		"numéro de retour " + r.Number} {
 		if !strings.Contains(detail.body, want) {
 			t.Errorf("detail lacks %q", want)
 		}

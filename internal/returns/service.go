@@ -16,6 +16,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"storefront/internal/checkout"
+	"storefront/internal/intl"
 	"storefront/internal/platform/actor"
 	"storefront/internal/platform/blob"
 	"storefront/internal/platform/httpx"
@@ -43,33 +44,44 @@ type Config struct {
 	Markets Markets
 	// Blobs keeps the shoppers' photos (shown to staff only).
 	Blobs blob.Store
-	// Instructions pre-fill the return instructions (address, how to pack and label) ops send on approval.
-	Instructions string
+	// ReturnAddress is where returned parcels go: the return instructions ops send on approval start from it,
+	// in the shopper's language (they can edit them per return).
+	ReturnAddress string
+	// Messages translate those instructions.
+	Messages *intl.Messages
 }
 
 // Service is the returns module's API.
 type Service struct {
-	pool         *pgxpool.Pool
-	log          *slog.Logger
-	orders       Orders
-	stock        Stock
-	markets      Markets
-	blobs        blob.Store
-	instructions string
-	now          func() time.Time
+	pool    *pgxpool.Pool
+	log     *slog.Logger
+	orders  Orders
+	stock   Stock
+	markets Markets
+	blobs   blob.Store
+	address string
+	msgs    *intl.Messages
+	now     func() time.Time
 }
 
 // NewService returns the returns service.
 func NewService(c Config) (*Service, error) {
-	if c.Pool == nil || c.Log == nil || c.Orders == nil || c.Stock == nil || c.Markets == nil || c.Blobs == nil {
-		return nil, errors.New("returns: NewService needs a pool, a logger, orders, stock, markets and a blob store")
+	if c.Pool == nil || c.Log == nil || c.Orders == nil || c.Stock == nil || c.Markets == nil || c.Blobs == nil || c.Messages == nil {
+		return nil, errors.New("returns: NewService needs a pool, a logger, orders, stock, markets, a blob store and messages")
 	}
 	return &Service{pool: c.Pool, log: c.Log, orders: c.Orders, stock: c.Stock, markets: c.Markets, blobs: c.Blobs,
-		instructions: c.Instructions, now: time.Now}, nil
+		address: c.ReturnAddress, msgs: c.Messages, now: time.Now}, nil
 }
 
-// DefaultInstructions are the return instructions ops start from when approving.
-func (s *Service) DefaultInstructions() string { return s.instructions }
+// DefaultInstructions are the return instructions ops start from when approving a return: the return address
+// and how to pack and label the parcel, in the shopper's language.
+func (s *Service) DefaultInstructions(r Return) string {
+	lang, ok := s.msgs.ByCode(r.Locale)
+	if !ok {
+		lang, _ = s.msgs.ByCode(intl.DefaultLanguage.String())
+	}
+	return s.msgs.Locale(lang, "").T("returns.DefaultInstructions", "Address", s.address, "Number", r.Number)
+}
 
 // Policy returns a market's return policy.
 func (s *Service) Policy(ctx context.Context, market string) (Policy, error) {
