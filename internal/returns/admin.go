@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -70,7 +71,10 @@ func idParam(r *http.Request, name string) (int64, error) {
 
 func detailURL(id int64) string { return adminBase + "/" + strconv.FormatInt(id, 10) }
 
-const queuePerPage = 50
+const (
+	queuePerPage = 50
+	maxPage      = 1_000_000
+)
 
 // serveQueue handles GET /admin/returns: returns by status, newest first.
 func (h *AdminHandler) serveQueue(w http.ResponseWriter, r *http.Request) error {
@@ -78,11 +82,12 @@ func (h *AdminHandler) serveQueue(w http.ResponseWriter, r *http.Request) error 
 	loc := intl.FromContext(ctx)
 	q := r.URL.Query()
 	f := Filter{Status: Status(q.Get("status")), Query: strings.TrimSpace(q.Get("q"))}
-	if !containsStatus(f.Status) {
+	if !slices.Contains(Statuses, f.Status) {
 		f.Status = ""
 	}
 	page, _ := strconv.Atoi(q.Get("page"))
-	page = max(page, 1)
+	// Past maxPage the offset would overflow into a negative OFFSET, a database error: such pages are empty.
+	page = min(max(page, 1), maxPage)
 	list, err := h.svc.List(ctx, f, queuePerPage+1, (page-1)*queuePerPage)
 	if err != nil {
 		return err
@@ -120,15 +125,6 @@ func (h *AdminHandler) serveQueue(w http.ResponseWriter, r *http.Request) error 
 		p.Pages = append(p.Pages, ui.PageLink{Label: loc.T("platform.Next"), URL: link(page + 1), Rel: "next"})
 	}
 	return ui.RenderAdmin(w, r, http.StatusOK, loc.T("returns.QueueTitle"), views.Queue(p))
-}
-
-func containsStatus(s Status) bool {
-	for _, x := range Statuses {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // serveDetail handles GET /admin/returns/{id}.
@@ -224,14 +220,7 @@ func (h *AdminHandler) render(w http.ResponseWriter, r *http.Request, status int
 		if !ok {
 			action = e.Action
 		}
-		note := e.Note
-		if e.Action == "requested" {
-			// The request's note is the shopper's reason, stored as its code.
-			if reason, ok := loc.Lookup("returns.Reason." + note); ok {
-				note = reason
-			}
-		}
-		p.Events = append(p.Events, views.EventRow{At: loc.DateTime(e.At), Actor: e.Actor, Action: action, Note: note})
+		p.Events = append(p.Events, views.EventRow{At: loc.DateTime(e.At), Actor: e.Actor, Action: action, Note: eventNote(loc, e)})
 	}
 	text := func(name, label, hint, fallback string, required bool, max int) views.TextAreaProps {
 		v := fallback
@@ -294,7 +283,7 @@ func (h *AdminHandler) render(w http.ResponseWriter, r *http.Request, status int
 		b := breakdownView(loc, f.Breakdown, loc.T("returns.RefundTitle"), true)
 		p.Refund = &b
 		p.RefundState = loc.T("returns.RefundState", "Status", loc.T("returns.RefundStatus."+f.Status), "Key", f.Key,
-			"ID", f.CheckoutRefundID, "Error", f.Error)
+			"ID", f.CheckoutRefundID, "Error", translated(loc, f.Error))
 	case !errors.Is(err, httpx.ErrNotFound):
 		return err
 	}
@@ -413,7 +402,11 @@ func (h *AdminHandler) renderRefund(w http.ResponseWriter, r *http.Request, stat
 	if err != nil {
 		return err
 	}
-	b, err := h.svc.Preview(ctx, id)
+	o, err := h.svc.orders.Order(ctx, ret.OrderID)
+	if err != nil {
+		return err
+	}
+	b, err := h.svc.preview(ctx, ret, o)
 	if err != nil {
 		return err
 	}
@@ -423,7 +416,7 @@ func (h *AdminHandler) renderRefund(w http.ResponseWriter, r *http.Request, stat
 	}
 	p := views.RefundProps{Error: errMsg, Intro: loc.T("returns.RefundIntro", "Number", ret.Number, "Order", ret.OrderNumber),
 		Breakdown: breakdownView(loc, b, loc.T("returns.RefundTitle"), true),
-		LineHeads: []string{"SKU", loc.T("returns.Item"), loc.T("returns.Units"), loc.T("returns.GoodsShort"), loc.T("returns.Tax"), loc.T("returns.Duty")},
+		LineHeads: []string{loc.T("returns.SKU"), loc.T("returns.Item"), loc.T("returns.Units"), loc.T("returns.GoodsShort"), loc.T("returns.Tax"), loc.T("returns.Duty")},
 		Action:    detailURL(id) + "/refund", CSRF: httpx.CSRFToken(ctx), Total: b.Total.String(), Currency: b.Currency,
 		Submit: loc.T("returns.SendRefund", "Amount", loc.Money(b.Amount(b.Total))), CanSend: ret.Status == StatusInspected,
 		Back: ui.Link{Label: loc.T("returns.BackToReturn"), URL: detailURL(id)}}
@@ -495,7 +488,7 @@ func (h *AdminHandler) serveReport(w http.ResponseWriter, r *http.Request) error
 	ctx := r.Context()
 	loc := intl.FromContext(ctx)
 	days, _ := strconv.Atoi(r.URL.Query().Get("days"))
-	if !containsInt(reportPeriods, days) {
+	if !slices.Contains(reportPeriods, days) {
 		days = 90
 	}
 	since := h.svc.now().AddDate(0, 0, -days)
@@ -530,7 +523,7 @@ func (h *AdminHandler) serveReport(w http.ResponseWriter, r *http.Request) error
 	}
 	tail := []string{loc.T("returns.Sold"), loc.T("returns.Returned"), loc.T("returns.ReturnRate"), loc.T("returns.Reasons")}
 	skus := views.ReportTable{Title: loc.T("returns.BySKU"), Empty: loc.T("returns.NoReturnsInPeriod"),
-		Headers: append([]string{"SKU", loc.T("returns.Item"), loc.T("returns.Supplier"), loc.T("returns.Origin")}, tail...)}
+		Headers: append([]string{loc.T("returns.SKU"), loc.T("returns.Item"), loc.T("returns.Supplier"), loc.T("returns.Origin")}, tail...)}
 	for _, x := range rep.BySKU {
 		skus.Rows = append(skus.Rows, append([]views.Cell{{Text: x.Key}, {Text: x.Title}, {Text: orDash(x.Supplier)}, {Text: originName(loc, x.Origin)}}, counts(x)...))
 	}
@@ -548,15 +541,6 @@ func (h *AdminHandler) serveReport(w http.ResponseWriter, r *http.Request) error
 	return ui.RenderAdmin(w, r, http.StatusOK, loc.T("returns.ReportTitle"), views.ReportPage(p))
 }
 
-func containsInt(list []int, n int) bool {
-	for _, x := range list {
-		if x == n {
-			return true
-		}
-	}
-	return false
-}
-
 func orDash(s string) string {
 	if s == "" {
 		return "—"
@@ -569,4 +553,35 @@ func originName(loc *intl.Locale, code string) string {
 		return "—"
 	}
 	return loc.CountryName(code) + " (" + code + ")"
+}
+
+// eventNote is an audit entry's note for the reader: notes the shop writes are codes, amounts and message IDs
+// (the trail is kept once, read in several languages); notes people typed are shown as typed.
+func eventNote(loc *intl.Locale, e Event) string {
+	switch e.Action {
+	case "requested": // the shopper's reason
+		if reason, ok := loc.Lookup("returns.Reason." + e.Note); ok {
+			return reason
+		}
+	case "refunded": // the amount, "67.40 EUR"
+		if number, code, ok := strings.Cut(e.Note, " "); ok {
+			if a, err := money.Parse(number, code); err == nil {
+				return loc.Money(a)
+			}
+		}
+	case "refund_failed": // the refusal's message ID
+		return translated(loc, e.Note)
+	}
+	return e.Note
+}
+
+// translated is the text of a stored message ID, or s itself when it is not one (an error's own text).
+func translated(loc *intl.Locale, s string) string {
+	if s == "" {
+		return ""
+	}
+	if text, ok := loc.Lookup(s); ok {
+		return text
+	}
+	return s
 }

@@ -6,6 +6,7 @@ import (
 	"mime/multipart"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -135,7 +136,7 @@ func (h *Handler) renderForm(w http.ResponseWriter, r *http.Request, status int,
 			Accept: "image/jpeg,image/png,image/webp"},
 		Submit: loc.T("returns.Submit"), ExistingTitle: loc.T("returns.ExistingTitle"),
 		Back: ui.Link{Label: loc.T("returns.BackToOrder"), URL: h.svc.orders.OrderLink(o, loc.Prefix())}}
-	if le := msgs.of("lines"); le != "" && !containsString(p.Errors, le) {
+	if le := msgs.of("lines"); le != "" && !slices.Contains(p.Errors, le) {
 		p.Errors = append(p.Errors, le)
 	}
 	if err := e.Err(); err != nil {
@@ -196,9 +197,7 @@ func (h *Handler) serveRequest(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if err := parseMultipart(r); err != nil {
-		return err
-	}
+	// The CSRF middleware has parsed the multipart body (an oversized one is a 413 there).
 	f := form{qty: map[int]string{}, reason: r.PostFormValue("reason"), comment: r.PostFormValue("comment")}
 	in := RequestInput{Quantities: map[int]int{}, Reason: Reason(f.reason), Comment: f.comment, Locale: loc.Language.Code}
 	var fe httpx.FieldErrors
@@ -255,22 +254,6 @@ func (h *Handler) serveRequest(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// parseMultipart reads the form (the CSRF middleware usually has already); an oversized body is a clear 413.
-func parseMultipart(r *http.Request) error {
-	if r.MultipartForm != nil || !strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
-		return nil
-	}
-	err := r.ParseMultipartForm(httpx.MaxMemoryMultipart)
-	var tooBig *http.MaxBytesError
-	if errors.As(err, &tooBig) {
-		return httpx.Fail(httpx.ErrTooLarge, "platform.TooLarge", map[string]any{"Limit": tooBig.Limit >> 20})
-	}
-	if err != nil {
-		return httpx.Fail(httpx.ErrInvalid, "platform.BadForm", nil)
-	}
-	return nil
-}
-
 // serveStatus handles GET /{locale}/returns/{number}[?key=…]: the return's progress and refund, for the order's
 // owner or a holder of its signed link; anyone else gets 404.
 func (h *Handler) serveStatus(w http.ResponseWriter, r *http.Request) error {
@@ -323,7 +306,7 @@ func (h *Handler) serveStatus(w http.ResponseWriter, r *http.Request) error {
 	case err != nil && !errors.Is(err, httpx.ErrNotFound):
 		return err
 	case ret.Status.open():
-		preview, err := h.svc.Preview(ctx, ret.ID)
+		preview, err := h.svc.preview(ctx, ret, o)
 		if err != nil {
 			return err
 		}

@@ -279,20 +279,31 @@ const claimTTL = 2 * time.Minute
 // Preview is the refund a return would get if it were sent now: the breakdown ops confirm, or the one being (or
 // already) sent. Errors: ErrReturnNotFound.
 func (s *Service) Preview(ctx context.Context, id int64) (Breakdown, error) {
-	st := store{db: s.pool}
-	r, err := st.get(ctx, "id = $1", id, false)
+	r, err := s.Return(ctx, id)
 	if err != nil {
-		return Breakdown{}, err
-	}
-	if f, err := st.refund(ctx, id); err == nil && f.Status != "failed" {
-		return f.Breakdown, nil
-	} else if err != nil && !errors.Is(err, httpx.ErrNotFound) {
 		return Breakdown{}, err
 	}
 	o, err := s.orders.Order(ctx, r.OrderID)
 	if err != nil {
 		return Breakdown{}, err
 	}
+	return s.preview(ctx, r, o)
+}
+
+// preview is Preview of a return and its order already loaded.
+func (s *Service) preview(ctx context.Context, r Return, o checkout.Order) (Breakdown, error) {
+	st := store{db: s.pool}
+	if f, err := st.refund(ctx, r.ID); err == nil && f.Status != "failed" {
+		return f.Breakdown, nil
+	} else if err != nil && !errors.Is(err, httpx.ErrNotFound) {
+		return Breakdown{}, err
+	}
+	return compute(ctx, st, r, o)
+}
+
+// compute is the refund of return r of order o now, after the units the order's other returns refunded, under
+// the market's policy.
+func compute(ctx context.Context, st store, r Return, o checkout.Order) (Breakdown, error) {
 	pol, err := st.policy(ctx, r.Market)
 	if err != nil {
 		return Breakdown{}, err
@@ -347,7 +358,7 @@ func (s *Service) Refund(ctx context.Context, id int64, confirmed money.Amount) 
 			return nil
 		}
 		if r.Status != StatusInspected {
-			return httpx.Fail(httpx.ErrConflict, "returns.NotRefundable", map[string]any{"Status": string(r.Status)})
+			return httpx.Fail(httpx.ErrConflict, "returns.NotRefundable", map[string]any{"Status": r.Status})
 		}
 		now := s.now()
 		switch {
@@ -358,15 +369,7 @@ func (s *Service) Refund(ctx context.Context, id int64, confirmed money.Amount) 
 			// the same key, so the payment side refunds at most once.
 			f = prev
 		default:
-			pol, err := st.policy(ctx, r.Market)
-			if err != nil {
-				return err
-			}
-			prior, err := st.refundedUnits(ctx, r.OrderID, r.ID)
-			if err != nil {
-				return err
-			}
-			b, err := computeRefund(o, r, prior, pol)
+			b, err := compute(ctx, st, r, o)
 			if err != nil {
 				return err
 			}
@@ -392,6 +395,7 @@ func (s *Service) Refund(ctx context.Context, id int64, confirmed money.Amount) 
 	amount := f.Breakdown.Amount(f.Breakdown.Total)
 	paid, err := s.orders.RefundOrder(ctx, head.OrderID, amount, "return "+head.Number, f.Key)
 	var ue *httpx.UserError
+	refused := errors.As(err, &ue) // a definite no, with its reason
 	switch {
 	case err == nil && (paid.Status == "succeeded" || paid.Status == "manual"):
 		f.Status, f.CheckoutRefundID, f.ClaimedAt = paid.Status, paid.ID, nil
@@ -400,28 +404,29 @@ func (s *Service) Refund(ctx context.Context, id int64, confirmed money.Amount) 
 			if err := st.settleRefund(ctx, id, paid.Status, paid.ID, ""); err != nil {
 				return err
 			}
-			return st.setStatus(ctx, id, StatusInspected, StatusRefunded, who, "refunded", amount.String()+" · "+paid.Status)
+			// The note is the amount for the record; the page formats it, and shows the refund's status by itself.
+			return st.setStatus(ctx, id, StatusInspected, StatusRefunded, who, "refunded", amount.String())
 		})
 		return f, err
 	case err == nil && paid.Status == "failed":
 		// The payment side recorded this key as failed: the next attempt needs a new key.
-		s.settleFailed(ctx, id, who, "the payment provider refused the refund")
+		s.settleFailed(ctx, id, who, "returns.RefundFailed")
 		return Refund{}, httpx.Fail(httpx.ErrConflict, "returns.RefundFailed", nil)
 	case err == nil:
 		// Another request's refund under this key is still being processed by the payment side.
 		_ = st.settleRefund(context.WithoutCancel(ctx), id, "pending", 0, "")
 		return Refund{}, ErrRefundInProgress
-	case errors.Is(err, checkout.ErrRefundTooLarge):
-		s.settleFailed(ctx, id, who, err.Error())
+	case refused && errors.Is(err, checkout.ErrRefundTooLarge):
+		s.settleFailed(ctx, id, who, ue.MessageID)
 		left, lerr := s.orders.Refundable(ctx, head.OrderID)
 		if lerr != nil {
 			return Refund{}, lerr
 		}
 		return Refund{}, httpx.Fail(httpx.ErrConflict, "returns.RefundTooLarge",
 			map[string]any{"Amount": amount, "Left": left})
-	case errors.As(err, &ue):
+	case refused:
 		// Refused before anything was recorded (nothing captured, wrong currency…): a definite no.
-		s.settleFailed(ctx, id, who, err.Error())
+		s.settleFailed(ctx, id, who, ue.MessageID)
 		return Refund{}, err
 	default:
 		// The outcome is unknown (a network or database failure on the way): release the claim but keep the
@@ -441,7 +446,8 @@ func (s *Service) Refund(ctx context.Context, id int64, confirmed money.Amount) 
 	}
 }
 
-// settleFailed records a refused refund attempt; the return stays inspected so ops can try again.
+// settleFailed records a refused refund attempt; the return stays inspected so ops can try again. why is the
+// message ID of the refusal, which the back office shows in the reader's language.
 func (s *Service) settleFailed(ctx context.Context, id int64, who, why string) {
 	err := postgres.Transact(context.WithoutCancel(ctx), s.pool, func(tx pgx.Tx) error {
 		st := store{db: tx}

@@ -23,7 +23,6 @@ type ReportRow struct {
 
 // Report is which products come back and why, since a date, so a merchant can see what causes complaints.
 type Report struct {
-	Since      time.Time
 	BySKU      []ReportRow
 	BySupplier []ReportRow
 	ByOrigin   []ReportRow
@@ -41,7 +40,7 @@ func (s *Service) Report(ctx context.Context, since time.Time) (Report, error) {
 	if err != nil {
 		return Report{}, err
 	}
-	rep := Report{Since: since}
+	var rep Report
 	sku := map[string]*ReportRow{}
 	supplier := map[string]*ReportRow{}
 	origin := map[string]*ReportRow{}

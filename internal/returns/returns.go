@@ -7,6 +7,7 @@
 package returns
 
 import (
+	"slices"
 	"time"
 
 	"github.com/shopspring/decimal"
@@ -42,17 +43,11 @@ var transitions = map[Status][]Status{
 }
 
 // CanTransition reports whether a return may go from one status to another.
-func CanTransition(from, to Status) bool {
-	for _, s := range transitions[from] {
-		if s == to {
-			return true
-		}
-	}
-	return false
-}
+func CanTransition(from, to Status) bool { return slices.Contains(transitions[from], to) }
 
+// errTransition carries the statuses as Status values: pages name them in the reader's language.
 func errTransition(from, to Status) error {
-	return httpx.Fail(httpx.ErrConflict, "returns.BadTransition", map[string]any{"From": string(from), "To": string(to)})
+	return httpx.Fail(httpx.ErrConflict, "returns.BadTransition", map[string]any{"From": from, "To": to})
 }
 
 // open reports whether the return is still being handled.
@@ -79,14 +74,7 @@ const (
 // Reasons lists every reason in the order the form offers them.
 var Reasons = []Reason{ReasonDefective, ReasonWrongItem, ReasonDamaged, ReasonNotAsDescribed, ReasonChangedMind}
 
-func (r Reason) valid() bool {
-	for _, x := range Reasons {
-		if x == r {
-			return true
-		}
-	}
-	return false
-}
+func (r Reason) valid() bool { return slices.Contains(Reasons, r) }
 
 // feeApplies reports whether a restocking fee may be charged for the reason: only when the shopper changed their
 // mind, never when the shop is at fault (defective, wrong, damaged, not as described).

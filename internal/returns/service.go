@@ -76,11 +76,11 @@ func NewService(c Config) (*Service, error) {
 // DefaultInstructions are the return instructions ops start from when approving a return: the return address
 // and how to pack and label the parcel, in the shopper's language.
 func (s *Service) DefaultInstructions(r Return) string {
-	lang, ok := s.msgs.ByCode(r.Locale)
-	if !ok {
-		lang, _ = s.msgs.ByCode(intl.DefaultLanguage.String())
+	loc := s.msgs.Default()
+	if lang, ok := s.msgs.ByCode(r.Locale); ok {
+		loc = s.msgs.Locale(lang, "")
 	}
-	return s.msgs.Locale(lang, "").T("returns.DefaultInstructions", "Address", s.address, "Number", r.Number)
+	return loc.T("returns.DefaultInstructions", "Address", s.address, "Number", r.Number)
 }
 
 // Policy returns a market's return policy.
@@ -97,8 +97,6 @@ type Eligibility struct {
 	// Open is true while the window runs.
 	Open   bool
 	Policy Policy
-	// Incoterm is the order's: with DAP, duty and import taxes were paid to the carrier and are not refunded.
-	Incoterm string
 	// Returnable is, per order line number, the units not yet in a return.
 	Returnable map[int]int
 }
@@ -122,11 +120,8 @@ func (e Eligibility) Err() error {
 // Eligibility tells whether units of an order can be returned: the order must be delivered, and the market's
 // return window (never shorter than the statutory withdrawal period) counts from delivery.
 func (s *Service) Eligibility(ctx context.Context, o checkout.Order) (Eligibility, error) {
-	return s.eligibility(ctx, store{db: s.pool}, o)
-}
-
-func (s *Service) eligibility(ctx context.Context, st store, o checkout.Order) (Eligibility, error) {
-	e := Eligibility{Incoterm: o.Incoterm, Returnable: map[int]int{}}
+	st := store{db: s.pool}
+	e := Eligibility{Returnable: map[int]int{}}
 	m, err := s.markets.Market(o.Market)
 	if err != nil {
 		return e, err
@@ -240,7 +235,23 @@ func (s *Service) Request(ctx context.Context, orderID int64, in RequestInput) (
 				Supplier: l.Supplier, Origin: l.Origin, Quantity: q})
 		}
 	}
+	// The files go to the blob store before the transaction, so it does not hold the order's lock while they are
+	// written; a request that is refused or fails deletes them.
 	var stored []string
+	deleteStored := func() {
+		for _, key := range stored {
+			if derr := s.blobs.Delete(context.WithoutCancel(ctx), key); derr != nil {
+				s.log.WarnContext(ctx, "return photo of a refused request not deleted", "key", key, "err", derr)
+			}
+		}
+	}
+	for _, p := range photos {
+		if err := s.blobs.Put(ctx, p.key, bytes.NewReader(p.data)); err != nil {
+			deleteStored()
+			return Return{}, fmt.Errorf("returns: store photo: %w", err)
+		}
+		stored = append(stored, p.key)
+	}
 	err = postgres.Transact(ctx, s.pool, func(tx pgx.Tx) error {
 		st := store{db: tx}
 		if err := st.lockOrder(ctx, o.ID); err != nil {
@@ -274,10 +285,6 @@ func (s *Service) Request(ctx context.Context, orderID int64, in RequestInput) (
 			}
 		}
 		for _, p := range photos {
-			if err := s.blobs.Put(ctx, p.key, bytes.NewReader(p.data)); err != nil {
-				return fmt.Errorf("returns: store photo: %w", err)
-			}
-			stored = append(stored, p.key)
 			if err := st.insertPhoto(ctx, &Photo{ReturnID: r.ID, Key: p.key, ContentType: p.contentType, Size: len(p.data)}); err != nil {
 				return err
 			}
@@ -289,11 +296,7 @@ func (s *Service) Request(ctx context.Context, orderID int64, in RequestInput) (
 		return st.event(ctx, r.ID, who, "requested", "", StatusRequested, string(r.Reason))
 	})
 	if err != nil {
-		for _, key := range stored {
-			if derr := s.blobs.Delete(context.WithoutCancel(ctx), key); derr != nil {
-				s.log.WarnContext(ctx, "return photo of a refused request not deleted", "key", key, "err", derr)
-			}
-		}
+		deleteStored()
 		return Return{}, err
 	}
 	return r, nil
@@ -402,48 +405,36 @@ func WarehouseField(lineNo int) string { return "warehouse_" + strconv.Itoa(line
 // errors; a conflict for a return that is not received; an inventory error when booking fails (the inspection
 // stays recorded: RetryRestock books what is left).
 func (s *Service) Inspect(ctx context.Context, id int64, decisions []Inspection) error {
-	r, err := s.Return(ctx, id)
-	if err != nil {
-		return err
-	}
 	warehouses, err := s.stock.Warehouses(ctx)
 	if err != nil {
 		return err
 	}
-	active := map[int64]string{}
+	active := map[int64]bool{}
 	for _, w := range warehouses {
-		if w.Active {
-			active[w.ID] = w.Code
-		}
+		active[w.ID] = w.Active
 	}
 	byLine := map[int]Inspection{}
 	for _, d := range decisions {
 		byLine[d.OrderLineNo] = d
 	}
-	var fe httpx.FieldErrors
-	var notes []string
-	for _, l := range r.Lines {
-		d, ok := byLine[l.OrderLineNo]
-		switch {
-		case !ok || d.Restock < 0 || d.WriteOff < 0 || d.Restock+d.WriteOff != l.Quantity:
-			fe.Add(RestockField(l.OrderLineNo), "returns.InspectAll", map[string]any{"SKU": l.SKU, "Units": l.Quantity})
-		case d.Restock > 0 && active[d.WarehouseID] == "":
-			fe.Add(WarehouseField(l.OrderLineNo), "returns.WarehouseRequired", nil)
-		default:
-			note := fmt.Sprintf("%s: %d restocked", l.SKU, d.Restock)
-			if d.Restock > 0 {
-				note += " (" + active[d.WarehouseID] + ")"
+	// The outcome per line is on the lines (the detail page shows it): the trail records who inspected, and when.
+	err = s.transition(ctx, id, StatusInspected, "inspected", "", func(st store, r Return) error {
+		var fe httpx.FieldErrors
+		for _, l := range r.Lines {
+			d, ok := byLine[l.OrderLineNo]
+			switch {
+			case !ok || d.Restock < 0 || d.WriteOff < 0 || d.Restock+d.WriteOff != l.Quantity:
+				fe.Add(RestockField(l.OrderLineNo), "returns.InspectAll", map[string]any{"SKU": l.SKU, "Units": l.Quantity})
+			case d.Restock > 0 && !active[d.WarehouseID]:
+				fe.Add(WarehouseField(l.OrderLineNo), "returns.WarehouseRequired", nil)
 			}
-			notes = append(notes, note+fmt.Sprintf(", %d written off", d.WriteOff))
 		}
-	}
-	if len(byLine) != len(r.Lines) && len(fe) == 0 {
-		fe.Add("lines", "returns.UnknownLine", nil)
-	}
-	if err := fe.Err(); err != nil {
-		return err
-	}
-	err = s.transition(ctx, id, StatusInspected, "inspected", strings.Join(notes, "; "), func(st store, r Return) error {
+		if len(byLine) != len(r.Lines) && len(fe) == 0 {
+			fe.Add("lines", "returns.UnknownLine", nil)
+		}
+		if err := fe.Err(); err != nil {
+			return err
+		}
 		for _, l := range r.Lines {
 			d := byLine[l.OrderLineNo]
 			wid := d.WarehouseID

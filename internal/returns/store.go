@@ -137,25 +137,29 @@ func (s store) get(ctx context.Context, where string, arg any, lock bool) (Retur
 	if err != nil {
 		return Return{}, err
 	}
-	r.Lines, err = s.lines(ctx, r.ID)
+	lines, err := s.lines(ctx, r.ID)
+	r.Lines = lines[r.ID]
 	return r, err
 }
 
-func (s store) lines(ctx context.Context, returnID int64) ([]Line, error) {
-	rows, err := s.db.Query(ctx, `SELECT order_line_no, variant_id, sku, title, supplier, origin, quantity, inspected_restock,
-		inspected_writeoff, coalesce(warehouse_id, 0), restock_booked FROM returns_lines WHERE return_id = $1 ORDER BY order_line_no`, returnID)
+// lines returns the lines of the returns, by return, in one query.
+func (s store) lines(ctx context.Context, returnIDs ...int64) (map[int64][]Line, error) {
+	rows, err := s.db.Query(ctx, `SELECT return_id, order_line_no, variant_id, sku, title, supplier, origin, quantity,
+		inspected_restock, inspected_writeoff, coalesce(warehouse_id, 0), restock_booked
+		FROM returns_lines WHERE return_id = ANY($1) ORDER BY return_id, order_line_no`, returnIDs)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var out []Line
+	out := map[int64][]Line{}
 	for rows.Next() {
+		var id int64
 		var l Line
-		if err := rows.Scan(&l.OrderLineNo, &l.VariantID, &l.SKU, &l.Title, &l.Supplier, &l.Origin, &l.Quantity, &l.Restock,
+		if err := rows.Scan(&id, &l.OrderLineNo, &l.VariantID, &l.SKU, &l.Title, &l.Supplier, &l.Origin, &l.Quantity, &l.Restock,
 			&l.WriteOff, &l.WarehouseID, &l.Booked); err != nil {
 			return nil, err
 		}
-		out = append(out, l)
+		out[id] = append(out[id], l)
 	}
 	return out, rows.Err()
 }
@@ -166,7 +170,7 @@ type Filter struct {
 	Query  string // RMA number, order number or e-mail
 }
 
-// list returns matching returns, newest first, each with its lines.
+// list returns matching returns, newest first, each with its lines (loaded in one query for the page).
 func (s store) list(ctx context.Context, f Filter, orderID int64, limit, offset int) ([]Return, error) {
 	rows, err := s.db.Query(ctx, `SELECT `+returnColumns+` FROM returns_requests
 		WHERE ($1 = '' OR status = $1)
@@ -177,6 +181,7 @@ func (s store) list(ctx context.Context, f Filter, orderID int64, limit, offset 
 		return nil, err
 	}
 	var out []Return
+	var ids []int64
 	for rows.Next() {
 		r, err := scanReturn(rows)
 		if err != nil {
@@ -184,15 +189,18 @@ func (s store) list(ctx context.Context, f Filter, orderID int64, limit, offset 
 			return nil, err
 		}
 		out = append(out, r)
+		ids = append(ids, r.ID)
 	}
 	rows.Close()
-	if err := rows.Err(); err != nil {
+	if err := rows.Err(); err != nil || len(out) == 0 {
+		return out, err
+	}
+	lines, err := s.lines(ctx, ids...)
+	if err != nil {
 		return nil, err
 	}
 	for i := range out {
-		if out[i].Lines, err = s.lines(ctx, out[i].ID); err != nil {
-			return nil, err
-		}
+		out[i].Lines = lines[out[i].ID]
 	}
 	return out, nil
 }

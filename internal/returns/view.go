@@ -2,6 +2,7 @@ package returns
 
 import (
 	"errors"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -14,8 +15,8 @@ import (
 	"storefront/internal/platform/ui"
 )
 
-// message translates a user error for the page, formatting its amounts, dates and statuses for the locale;
-// ok is false for any other error.
+// message translates a user error for the page, formatting its amounts, dates and return statuses for the
+// locale; ok is false for any other error.
 func message(loc *intl.Locale, err error) (string, bool) {
 	var ue *httpx.UserError
 	if !errors.As(err, &ue) {
@@ -32,15 +33,10 @@ func userMessage(loc *intl.Locale, ue *httpx.UserError) string {
 			data[k] = loc.Money(x)
 		case time.Time:
 			data[k] = loc.Date(x)
+		case Status:
+			data[k] = loc.T("returns.Status." + string(x))
 		default:
 			data[k] = v
-		}
-	}
-	if ue.MessageID == "returns.BadTransition" || ue.MessageID == "returns.NotRefundable" {
-		for _, k := range []string{"From", "To", "Status"} {
-			if s, ok := data[k].(string); ok {
-				data[k] = loc.T("returns.Status." + s)
-			}
 		}
 	}
 	return loc.Message(ue.MessageID, data)
@@ -62,20 +58,11 @@ func (f fieldMessages) of(field string) string {
 func (f fieldMessages) all() []string {
 	var out []string
 	for _, e := range f.errs {
-		if m := userMessage(f.loc, e); !containsString(out, m) {
+		if m := userMessage(f.loc, e); !slices.Contains(out, m) {
 			out = append(out, m)
 		}
 	}
 	return out
-}
-
-func containsString(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 func statusKind(s Status) string {
