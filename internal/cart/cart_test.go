@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
 	"strings"
 	"testing"
 	"time"
@@ -387,5 +388,24 @@ func TestAddInAnotherMarketKeepsWhatItCannotPrice(t *testing.T) {
 	}
 	if len(v.Lines) != 2 || len(v.Notices) != 2 || v.Notices[1].ID != "cart.RemovedDiscontinued" {
 		t.Errorf("view: %d lines, notices %+v", len(v.Lines), v.Notices)
+	}
+}
+
+// TestAddRefusesAnyQuantityAboveTheLimit: a quantity too large to add to the line's (an edited form) is the
+// shopper's error, never a wrapped-around negative line the database refuses with a 500.
+func TestAddRefusesAnyQuantityAboveTheLimit(t *testing.T) {
+	c := newTestCart(t)
+	us := c.shopper("US", "en")
+	guest := Ref{Token: "guest-token-huge-0123456789abc"}
+	c.mustAdd(guest, us, 1, 1)
+	for _, qty := range []int{MaxPerLine + 1, math.MaxInt} {
+		err := c.svc.Add(c.ctx, guest, us, 1, qty)
+		var ue *httpx.UserError
+		if !errors.As(err, &ue) || ue.MessageID != "cart.MaxPerLine" {
+			t.Errorf("adding %d to a line of 1: %v, want cart.MaxPerLine", qty, err)
+		}
+	}
+	if q := quantities(c.mustGet(guest)); q[1] != 1 {
+		t.Errorf("line holds %d after refused adds, want 1", q[1])
 	}
 }

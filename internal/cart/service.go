@@ -170,12 +170,13 @@ func (s *Service) Add(ctx context.Context, ref Ref, sh Shopper, variantID int64,
 		}
 		return nil
 	}
+	// Checked on its own first, so that no quantity, however large, overflows when added to the line's.
+	if err := checkQuantity(qty); err != nil {
+		return err
+	}
 	line := Line{VariantID: variantID, Quantity: qty, Price: price, CapturedAt: s.now()}
 	if ref.Fresh {
 		// A cart that cannot exist yet: create it with its line in one statement.
-		if err := checkQuantity(qty); err != nil {
-			return err
-		}
 		return store{db: s.pool}.createWithLine(ctx, ref, sh.Market.Code, sh.Market.Currency, line)
 	}
 	var plan *repricing
@@ -365,25 +366,19 @@ func (s *Service) planReprice(ctx context.Context, lines []Line, sh Shopper, dro
 	return plan, nil
 }
 
-// removedLine is a line a repricing took out of the cart.
-type removedLine struct {
-	VariantID int64
-	Title     string // "" for a variant no longer in the catalog
-}
-
 // applyReprice writes a repricing into c inside the caller's transaction and moves the cart to the shopper's
-// market. With drop, the lines the plan removes are deleted and returned; otherwise they stay as they are, as
-// do lines added since the plan was made, for the cart page to deal with (it re-prices lines in another
-// currency, and tells the shopper what it removes).
-func (s *Service) applyReprice(ctx context.Context, st store, c *Cart, sh Shopper, plan *repricing, drop bool) ([]removedLine, error) {
+// market. With drop, the lines the plan removes are deleted and their titles returned ("" for a variant no
+// longer in the catalog); otherwise they stay as they are, as do lines added since the plan was made, for the
+// cart page to deal with (it re-prices lines in another currency, and tells the shopper what it removes).
+func (s *Service) applyReprice(ctx context.Context, st store, c *Cart, sh Shopper, plan *repricing, drop bool) ([]string, error) {
 	var kept []Line
-	var removed []removedLine
+	var removed []string
 	for _, l := range c.Lines {
 		if title, ok := plan.removed[l.VariantID]; ok && drop {
 			if err := st.deleteLine(ctx, c.ID, l.VariantID); err != nil {
 				return nil, err
 			}
-			removed = append(removed, removedLine{VariantID: l.VariantID, Title: title})
+			removed = append(removed, title)
 			continue
 		}
 		if price, ok := plan.prices[l.VariantID]; ok {
@@ -475,7 +470,7 @@ func (s *Service) View(ctx context.Context, ref Ref, sh Shopper) (View, error) {
 		if err != nil {
 			return v, err
 		}
-		var removed []removedLine
+		var removed []string
 		err = postgres.Transact(ctx, s.pool, func(tx pgx.Tx) error {
 			st := store{db: tx}
 			// Read again: the cart may have changed since the plan was made.
@@ -492,12 +487,12 @@ func (s *Service) View(ctx context.Context, ref Ref, sh Shopper) (View, error) {
 			return v, err
 		}
 		v.Notices = append(v.Notices, Notice{ID: reason})
-		for _, r := range removed {
-			if r.Title == "" {
+		for _, title := range removed {
+			if title == "" {
 				v.Notices = append(v.Notices, Notice{ID: "cart.RemovedDiscontinued"})
 				continue
 			}
-			v.Notices = append(v.Notices, Notice{ID: "cart.RemovedNotSold", Data: map[string]any{"Item": r.Title}})
+			v.Notices = append(v.Notices, Notice{ID: "cart.RemovedNotSold", Data: map[string]any{"Item": title}})
 		}
 	}
 	v.Cart = c

@@ -69,25 +69,20 @@ func (s store) create(ctx context.Context, ref Ref, market, currency string) (Ca
 // createWithLine makes a cart for a fresh token with its first line, in one statement (so atomically, without
 // a transaction of its own).
 func (s store) createWithLine(ctx context.Context, ref Ref, market, currency string, l Line) error {
-	fx, err := json.Marshal(l.Price.FX)
+	vals, err := lineValues(l)
 	if err != nil {
 		return err
 	}
-	p := l.Price
 	_, err = s.db.Exec(ctx, `
 WITH cart AS (
     INSERT INTO cart_carts (token_hash, market_code, currency) VALUES ($1, $2, $3) RETURNING id)
-INSERT INTO cart_lines (cart_id, variant_id, quantity, currency, unit_shown, unit_net, unit_tax, tax_rate, tax_included,
-                        from_price_list, fx, captured_at)
+INSERT INTO cart_lines (cart_id, `+lineColumns+`)
 SELECT cart.id, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14 FROM cart`,
-		hashToken(ref.Token), market, currency, l.VariantID, l.Quantity, p.Shown.Currency, p.Shown.Number, p.Net.Number,
-		p.Tax.Number, p.TaxRate, p.TaxIncluded, p.FromPriceList, fx, l.CapturedAt)
+		append([]any{hashToken(ref.Token), market, currency}, vals...)...)
 	return err
 }
 
-const linesSQL = `
-SELECT variant_id, quantity, currency, unit_shown, unit_net, unit_tax, tax_rate, tax_included, from_price_list, fx, captured_at
-FROM cart_lines WHERE cart_id = $1 ORDER BY added_at, variant_id`
+const linesSQL = `SELECT ` + lineColumns + ` FROM cart_lines WHERE cart_id = $1 ORDER BY added_at, variant_id`
 
 func (s store) lines(ctx context.Context, cartID int64) ([]Line, error) {
 	rows, err := s.db.Query(ctx, linesSQL, cartID)
@@ -117,21 +112,33 @@ func (s store) lines(ctx context.Context, cartID int64) ([]Line, error) {
 	return out, rows.Err()
 }
 
+// lineColumns are a line's columns of cart_lines (all but cart_id and added_at), in the order of lineValues.
+const lineColumns = `variant_id, quantity, currency, unit_shown, unit_net, unit_tax, tax_rate, tax_included, from_price_list,
+    fx, captured_at`
+
+// lineValues are a line's values for lineColumns.
+func lineValues(l Line) ([]any, error) {
+	fx, err := json.Marshal(l.Price.FX)
+	if err != nil {
+		return nil, err
+	}
+	p := l.Price
+	return []any{l.VariantID, l.Quantity, p.Shown.Currency, p.Shown.Number, p.Net.Number, p.Tax.Number, p.TaxRate,
+		p.TaxIncluded, p.FromPriceList, fx, l.CapturedAt}, nil
+}
+
 const upsertLineSQL = `
-INSERT INTO cart_lines (cart_id, variant_id, quantity, currency, unit_shown, unit_net, unit_tax, tax_rate, tax_included,
-                        from_price_list, fx, captured_at)
+INSERT INTO cart_lines (cart_id, ` + lineColumns + `)
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
 ON CONFLICT (cart_id, variant_id) DO UPDATE SET quantity = $3, currency = $4, unit_shown = $5, unit_net = $6,
     unit_tax = $7, tax_rate = $8, tax_included = $9, from_price_list = $10, fx = $11, captured_at = $12`
 
 func (s store) putLine(ctx context.Context, cartID int64, l Line) error {
-	fx, err := json.Marshal(l.Price.FX)
+	vals, err := lineValues(l)
 	if err != nil {
 		return err
 	}
-	p := l.Price
-	_, err = s.db.Exec(ctx, upsertLineSQL, cartID, l.VariantID, l.Quantity, p.Shown.Currency, p.Shown.Number, p.Net.Number,
-		p.Tax.Number, p.TaxRate, p.TaxIncluded, p.FromPriceList, fx, l.CapturedAt)
+	_, err = s.db.Exec(ctx, upsertLineSQL, append([]any{cartID}, vals...)...)
 	return err
 }
 

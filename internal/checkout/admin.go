@@ -101,14 +101,6 @@ func (h *AdminHandler) serveQueue(w http.ResponseWriter, r *http.Request) error 
 	return ui.RenderAdmin(w, r, http.StatusOK, loc.T("checkout.QueueTitle"), views.Queue(p))
 }
 
-// lookupOr is the message id in the reader's language, or fallback (a stored code) when there is none.
-func lookupOr(loc *intl.Locale, id, fallback string) string {
-	if text, ok := loc.Lookup(id); ok {
-		return text
-	}
-	return fallback
-}
-
 func containsStatus(s Status) bool {
 	for _, x := range Statuses {
 		if x == s {
@@ -194,6 +186,11 @@ func (h *AdminHandler) render(w http.ResponseWriter, r *http.Request, status int
 	}
 	if CanTransition(o.Status, StatusCancelled) && len(shipments) == 0 {
 		p.CancelURL, p.Cancel = base+"/cancel", loc.T("checkout.CancelOrder")
+	} else if unfinished, err := h.svc.cancellationUnfinished(ctx, o); err != nil {
+		return err
+	} else if unfinished {
+		// Cancelling again finishes what a failure left undone, and never refunds or restocks twice.
+		p.CancelURL, p.Cancel = base+"/cancel", loc.T("checkout.FinishCancellation")
 	}
 	if o.Status == StatusPaid || o.Status == StatusPartiallyShipped {
 		byWarehouse := map[int64]*views.PickForm{}
@@ -246,7 +243,7 @@ func (h *AdminHandler) render(w http.ResponseWriter, r *http.Request, status int
 				Options: events, Attrs: map[string]any{"required": true}}
 			panel.LocationF = ui.FieldProps{ID: fmt.Sprintf("s%d-location", sh.ID), Name: "location", Label: loc.T("checkout.EventLocation")}
 			panel.DescF = ui.FieldProps{ID: fmt.Sprintf("s%d-description", sh.ID), Name: "description", Label: loc.T("checkout.EventDescription"),
-				Hint: loc.T("checkout.EventNoteHint", "Language", h.svc.localeOf(o).Language.Name)}
+				Hint: loc.T("checkout.EventNoteHint", "Language", loc.LanguageName(o.Locale))}
 			panel.DeliverURL, panel.Deliver = sb+"/deliver", loc.T("checkout.MarkDelivered")
 		}
 		p.Shipments = append(p.Shipments, panel)

@@ -140,3 +140,84 @@ func TestStoreRefusesStatusChangesOutsideTheLifecycle(t *testing.T) {
 		t.Errorf("%d status events recorded, want 2 (paid, cancelled): refused changes must leave no trace", len(events))
 	}
 }
+
+// TestUnfinishedCancellationIsOffered: a paid order whose cancellation a failure interrupted (the card refund not
+// accepted, stock booked back for some lines only) is offered to ops to finish; one cancelled completely, or
+// before restocks were recorded, is not.
+func TestUnfinishedCancellationIsOffered(t *testing.T) {
+	pool := pgtest.NewPool(t)
+	ctx := context.Background()
+	s := &Service{pool: pool, now: time.Now}
+	st := store{db: pool}
+	eur := func(s string) money.Amount {
+		return money.Amount{Number: decimal.RequireFromString(s), Currency: "EUR"}
+	}
+	o := Order{Number: "BG-2026-009002", Email: "a@example.com", Locale: "en", Market: "DE", Country: "DE", Currency: "EUR",
+		Address: Address{Name: "A", Line1: "x", City: "y", Country: "DE"}, Service: ServiceEconomy, Carrier: "Post", Incoterm: "DDP",
+		Goods: eur("20"), Shipping: eur("0"), Duty: eur("0"), Tax: eur("0"), TaxInPrices: eur("0"), Fees: eur("0"), Total: eur("20"),
+		DueNow: eur("20"), DueOnDelivery: eur("0"), Regimes: []string{}, Quote: []byte("[]"), RulesVersion: "test",
+		PaymentMethod: MethodCard, ReservationRef: "order:BG-2026-009002", PayBy: time.Now().Add(time.Hour)}
+	if err := st.insertOrder(ctx, &o, "key-9002"); err != nil {
+		t.Fatal(err)
+	}
+	for no := 1; no <= 2; no++ {
+		l := OrderLine{LineNo: no, VariantID: int64(no), SKU: "SKU", Title: "Tee", Quantity: 1, UnitShown: decimal.NewFromInt(10),
+			UnitNet: decimal.NewFromInt(10), WarehouseID: 1, WarehouseCountry: "DE"}
+		if err := st.insertLine(ctx, o.ID, l); err != nil {
+			t.Fatal(err)
+		}
+	}
+	p := Payment{OrderID: o.ID, Method: MethodCard, Amount: eur("20")}
+	if err := st.insertPayment(ctx, &p, "order:BG-2026-009002:payment:1"); err != nil {
+		t.Fatal(err)
+	}
+	unfinished := func() bool {
+		t.Helper()
+		got, err := st.order(ctx, "id = $1", o.ID, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		left, err := s.cancellationUnfinished(ctx, got)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return left
+	}
+	if unfinished() {
+		t.Error("an order awaiting payment has an unfinished cancellation")
+	}
+	if err := st.settlePayment(ctx, p.ID, "succeeded", p.Amount.Number, "pi_1"); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.setStatus(ctx, o.ID, StatusPendingPayment, StatusPaid, "test", ""); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.setStatus(ctx, o.ID, StatusPaid, StatusCancelled, "test", ""); err != nil {
+		t.Fatal(err)
+	}
+	if unfinished() {
+		t.Error("a paid order cancelled with no refund or restock recorded (as before restocks were claimed) is offered again: it would restock twice")
+	}
+	r := Refund{OrderID: o.ID, PaymentID: p.ID, Amount: eur("20"), Reason: "order cancelled", Status: "pending", CreatedBy: "test"}
+	if err := st.insertRefund(ctx, &r, cancelRefundKey(o.Number)); err != nil {
+		t.Fatal(err)
+	}
+	if !unfinished() {
+		t.Error("a cancellation whose card refund is still pending is not offered to finish")
+	}
+	if err := st.setRefundStatus(ctx, r.ID, "succeeded", "re_1"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.claimRestock(ctx, o.ID, 1, 1); err != nil {
+		t.Fatal(err)
+	}
+	if !unfinished() {
+		t.Error("a cancellation that restocked one line of two is not offered to finish")
+	}
+	if _, err := st.claimRestock(ctx, o.ID, 2, 1); err != nil {
+		t.Fatal(err)
+	}
+	if unfinished() {
+		t.Error("a finished cancellation is offered again")
+	}
+}

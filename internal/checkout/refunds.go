@@ -203,6 +203,18 @@ func (s *Service) CancelAndRefund(ctx context.Context, orderID int64, note strin
 	return errors.Join(restocked, s.sendCancelRefund(ctx, o))
 }
 
+// cancellationUnfinished reports whether a cancelled paid order's cancellation was interrupted by a failure that
+// CancelAndRefund, called again, finishes: its card refund not accepted by the provider, or its stock booked back
+// for some lines and not others. An order none of whose lines was claimed for restocking is not counted: orders
+// cancelled before claims were recorded look the same, and their stock went back then.
+func (s *Service) cancellationUnfinished(ctx context.Context, o Order) (bool, error) {
+	if o.Status != StatusCancelled || o.PaidAt == nil {
+		return false, nil
+	}
+	refundOpen, restocked, err := store{db: s.pool}.cancellationLeft(ctx, o.ID, cancelRefundKey(o.Number))
+	return refundOpen || (restocked > 0 && restocked < len(o.Lines)), err
+}
+
 // recordCancelRefund records, in the cancellation's transaction, the refund of what is left of a paid order's
 // payment: manual for bank transfers and test payments (ops send it), pending for cards until the provider
 // confirms it.

@@ -98,6 +98,14 @@ func serviceLabel(loc *intl.Locale, r ShippingRate) string {
 	return loc.T("checkout.Service."+r.Service) + " · " + loc.T("checkout.Days", "Min", r.MinDays, "Max", r.MaxDays)
 }
 
+// lookupOr is the message id in the reader's language, or fallback (a stored code) when there is none.
+func lookupOr(loc *intl.Locale, id, fallback string) string {
+	if text, ok := loc.Lookup(id); ok {
+		return text
+	}
+	return fallback
+}
+
 // carrierLabel names a carrier for people: a descriptive name from the seeded rates in the reader's language,
 // a brand as written.
 func carrierLabel(loc *intl.Locale, carrier string) string {
@@ -124,10 +132,7 @@ func rateCarrier(loc *intl.Locale, r ShippingRate) string {
 // events the shop records) as the country's name; the carrier of a hand-over as carrierLabel names it. The
 // location and description ops typed are shown as written.
 func trackEvent(loc *intl.Locale, sh Shipment, e TrackingEvent) views.TrackEvent {
-	status, ok := loc.Lookup("checkout.Shipment." + e.Status)
-	if !ok {
-		status = e.Status
-	}
+	status := lookupOr(loc, "checkout.Shipment."+e.Status, e.Status)
 	where := strings.TrimSpace(e.Location)
 	if len(where) == 2 && strings.ToUpper(where) == where {
 		where = loc.CountryName(where)
