@@ -942,7 +942,7 @@ func (h *AdminHandler) serveHistory(w http.ResponseWriter, r *http.Request) erro
 		PagesLabel: loc.T("platform.Pages"),
 	}
 	p.Actions = append(p.Actions, ui.Option{Value: "", Label: loc.T("catalog.AllActions")})
-	for _, a := range AuditActions {
+	for _, a := range auditActions {
 		p.Actions = append(p.Actions, ui.Option{Value: a, Label: actionName(loc, a), Selected: a == f.Action})
 	}
 	snap, err := h.svc.snap(ctx)

@@ -120,7 +120,7 @@ func TestVariantValidationWritesNothing(t *testing.T) {
 	c := newTestCatalog(t)
 	cat := c.mustCategory("shirts", 0, nil)
 	id := c.mustProduct(cat, map[string]ProductText{"en": {Title: "Atlas Tee"}}, "ATLAS-S")
-	before, _ := c.svc.AuditLog(c.ctx, id, 100)
+	before, _ := auditLog(c.ctx, c.svc, id, 100)
 	_, err := c.svc.SaveVariant(c.ctx, id, Variant{SKU: "bad sku!", BasePrice: decimal.NewFromInt(-5), WeightG: 0,
 		HSCode: "61.09", OriginCountry: "XX", TaxCategory: "luxury", Options: map[string]string{"Size": "M"}})
 	fe, ok := httpx.AsFieldErrors(err)
@@ -146,7 +146,7 @@ func TestVariantValidationWritesNothing(t *testing.T) {
 		BasePrice: decimal.NewFromInt(1), WeightG: 1, HSCode: "610910", OriginCountry: "CN"}); !errors.Is(err, httpx.ErrConflict) {
 		t.Errorf("duplicate SKU: %v", err)
 	}
-	after, _ := c.svc.AuditLog(c.ctx, id, 100)
+	after, _ := auditLog(c.ctx, c.svc, id, 100)
 	if len(after) != len(before)+1 {
 		t.Errorf("audit entries %d → %d, want one more (the good variant)", len(before), len(after))
 	}

@@ -40,7 +40,7 @@ func TestDemoSeedIsIdempotentAndExportImportChangesNothing(t *testing.T) {
 	if err != nil || rows != len(variants) {
 		t.Fatalf("export: %d rows, %v", rows, err)
 	}
-	auditBefore, _ := c.svc.AuditLog(c.ctx, 0, 100000)
+	auditBefore, _ := auditLog(c.ctx, c.svc, 0, 100000)
 	snapBefore, _ := c.svc.snap(c.ctx)
 	rep, err := c.svc.Import(c.ctx, bytes.NewReader(export.Bytes()), false, nil)
 	if err != nil {
@@ -49,7 +49,7 @@ func TestDemoSeedIsIdempotentAndExportImportChangesNothing(t *testing.T) {
 	if rep.ProductsCreated+rep.ProductsUpdated+rep.VariantsCreated+rep.VariantsUpdated != 0 || rep.Unchanged != len(variants) {
 		t.Errorf("re-import of the export changed things: %+v", rep)
 	}
-	auditAfter, _ := c.svc.AuditLog(c.ctx, 0, 100000)
+	auditAfter, _ := auditLog(c.ctx, c.svc, 0, 100000)
 	if len(auditAfter) != len(auditBefore) {
 		t.Errorf("re-import wrote %d audit entries", len(auditAfter)-len(auditBefore))
 	}

@@ -160,3 +160,9 @@ func get(t testing.TB, h http.Handler, path string) *httptest.ResponseRecorder {
 	h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, path, nil))
 	return rec
 }
+
+// auditLog returns the latest changes, of one product (productID > 0) or of all listings.
+func auditLog(ctx context.Context, s *Service, productID int64, limit int) ([]AuditEntry, error) {
+	entries, _, err := s.History(ctx, HistoryFilter{ProductID: productID}, limit, 0)
+	return entries, err
+}

@@ -385,7 +385,7 @@ func (h *Handler) serveProduct(w http.ResponseWriter, r *http.Request) error {
 	}
 	slug := chi.URLParam(r, "slug")
 	p := snap.storefrontProduct(loc.Language.Code, slug)
-	if p == nil || p.Status != StatusActive || len(p.Variants) == 0 {
+	if p == nil || !p.servable() {
 		return ErrProductNotFound
 	}
 	t, _ := p.text(loc.Language.Code)

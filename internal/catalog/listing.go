@@ -52,14 +52,11 @@ type Listing struct {
 }
 
 // list runs a listing query for the request's market. Everything but stock comes from the read model and the
-// in-memory prices, and a category's priced and sorted products are cached (see listingCache), so a listing
-// costs one query: the stock of the shown page.
+// in-memory prices, and an unfiltered category's priced and sorted products are cached (see listingCache), so
+// such a listing costs one query: the stock of the shown page.
 func (s *Service) list(ctx context.Context, snap *snapshot, sf Storefront, q ListingQuery) (Listing, error) {
 	market := sf.Market(ctx)
-	var key listingKey
-	if q.Products == nil {
-		key = newListingKey(snap, sf.PricesVersion(), market, q)
-	}
+	key := newListingKey(snap, sf.PricesVersion(), market, q)
 	sorted, err := s.listings.get(key, time.Now(), func() (*sortedItems, error) {
 		return sortedListing(ctx, snap, sf, market, q)
 	})
@@ -90,7 +87,7 @@ func sortedListing(ctx context.Context, snap *snapshot, sf Storefront, market Ma
 	var matches []match
 	facets := map[string][]string{}
 	for _, p := range candidates {
-		if !snap.visible(p, market.Code) || len(p.Variants) == 0 {
+		if !snap.listable(p, market.Code) {
 			continue
 		}
 		var vs []*Variant

@@ -1,8 +1,7 @@
 package catalog
 
 import (
-	"sort"
-	"strings"
+	"errors"
 	"sync"
 	"time"
 )
@@ -14,8 +13,8 @@ type sortedItems struct {
 	facets map[string][]string
 }
 
-// listingKey is everything a category listing depends on apart from stock: the read model it came from, the
-// prices' version, where the shopper is, and the query without its page.
+// listingKey is everything an unfiltered category listing depends on apart from stock: the read model it came
+// from, the prices' version, where the shopper is, and the sort. A zero key is not cached.
 type listingKey struct {
 	snap          *snapshot
 	pricesVersion uint64
@@ -24,38 +23,18 @@ type listingKey struct {
 	currency      string
 	category      int64
 	sort          string
-	options       string
-	minPrice      string
-	maxPrice      string
 }
 
+// newListingKey returns the cache key of q, or the zero key when q is not cached: search results, and listings
+// filtered by options or price. Filters come from the query string, so caching them would let anyone fill the
+// cache (and push out the listings people browse) with made-up values; a filtered view prices the category
+// as it did before the cache.
 func newListingKey(snap *snapshot, pricesVersion uint64, m MarketInfo, q ListingQuery) listingKey {
-	k := listingKey{snap: snap, pricesVersion: pricesVersion, market: m.Code, country: m.Country, currency: m.Currency,
+	if q.Products != nil || len(q.Options) > 0 || q.MinPrice != nil || q.MaxPrice != nil {
+		return listingKey{}
+	}
+	return listingKey{snap: snap, pricesVersion: pricesVersion, market: m.Code, country: m.Country, currency: m.Currency,
 		category: q.CategoryID, sort: q.Sort}
-	if len(q.Options) > 0 {
-		names := make([]string, 0, len(q.Options))
-		for name := range q.Options {
-			names = append(names, name)
-		}
-		sort.Strings(names)
-		var b strings.Builder
-		for _, name := range names {
-			vals := append([]string(nil), q.Options[name]...)
-			sort.Strings(vals)
-			b.WriteString(name)
-			b.WriteByte('=')
-			b.WriteString(strings.Join(vals, "\x1f"))
-			b.WriteByte('\x1e')
-		}
-		k.options = b.String()
-	}
-	if q.MinPrice != nil {
-		k.minPrice = q.MinPrice.String()
-	}
-	if q.MaxPrice != nil {
-		k.maxPrice = q.MaxPrice.String()
-	}
-	return k
 }
 
 // listingTTL bounds how long a priced listing is reused. Catalog and price changes replace the key (a new
@@ -63,7 +42,7 @@ func newListingKey(snap *snapshot, pricesVersion uint64, m MarketInfo, q Listing
 // exchange or tax rate whose effective date has just arrived.
 const listingTTL = time.Minute
 
-// maxCachedListings bounds the cache: listings × storefronts × sorts × filters people actually use.
+// maxCachedListings bounds the cache: categories × storefronts × sorts.
 const maxCachedListings = 2048
 
 // listingCache keeps priced, sorted category listings. Pricing every product of a category on every page view
@@ -71,15 +50,22 @@ const maxCachedListings = 2048
 // view, a new snapshot or prices version, expiry) one request prices the listing and the others asking for it at
 // the same time wait for that result, rather than each pricing the whole category at once.
 type listingCache struct {
-	mu       sync.Mutex
-	entries  map[listingKey]cachedListing
-	inflight map[listingKey]*listingCall
+	mu sync.Mutex
+	// snap and pricesVersion are those of the entries: a key of another snapshot or prices version empties the
+	// cache, so entries that will never be asked for again do not keep old read models alive.
+	snap          *snapshot
+	pricesVersion uint64
+	entries       map[listingKey]cachedListing
+	inflight      map[listingKey]*listingCall
 }
 
 type cachedListing struct {
 	sorted  *sortedItems
 	expires time.Time
 }
+
+// errListingAbandoned is what requests waiting for a listing get when the request pricing it panicked.
+var errListingAbandoned = errors.New("catalog: pricing the listing was abandoned")
 
 // listingCall is a listing being priced; done closes when sorted or err is set.
 type listingCall struct {
@@ -89,7 +75,7 @@ type listingCall struct {
 }
 
 // get returns the cached listing for k, or prices it with compute (once, however many requests ask at once).
-// A zero key (search results) is never cached.
+// A zero key is never cached.
 func (c *listingCache) get(k listingKey, now time.Time, compute func() (*sortedItems, error)) (*sortedItems, error) {
 	if k.snap == nil {
 		return compute()
@@ -104,24 +90,28 @@ func (c *listingCache) get(k listingKey, now time.Time, compute func() (*sortedI
 		<-call.done
 		return call.sorted, call.err
 	}
-	call := &listingCall{done: make(chan struct{})}
+	call := &listingCall{done: make(chan struct{}), err: errListingAbandoned}
 	if c.inflight == nil {
 		c.inflight = make(map[listingKey]*listingCall)
 	}
 	c.inflight[k] = call
 	c.mu.Unlock()
 
-	call.sorted, call.err = compute()
-	c.mu.Lock()
-	delete(c.inflight, k)
-	if call.err == nil {
-		if c.entries == nil || len(c.entries) >= maxCachedListings {
-			// Entries of older snapshots or prices are never asked for again; starting over drops them too.
-			c.entries = make(map[listingKey]cachedListing)
+	// Deferred, so that a panic while pricing still releases the requests waiting for this listing (they get
+	// errListingAbandoned) and the next view prices it again.
+	defer func() {
+		c.mu.Lock()
+		delete(c.inflight, k)
+		if call.err == nil {
+			if k.snap != c.snap || k.pricesVersion != c.pricesVersion || c.entries == nil || len(c.entries) >= maxCachedListings {
+				c.entries = make(map[listingKey]cachedListing)
+				c.snap, c.pricesVersion = k.snap, k.pricesVersion
+			}
+			c.entries[k] = cachedListing{sorted: call.sorted, expires: now.Add(listingTTL)}
 		}
-		c.entries[k] = cachedListing{sorted: call.sorted, expires: now.Add(listingTTL)}
-	}
-	c.mu.Unlock()
-	close(call.done)
+		c.mu.Unlock()
+		close(call.done)
+	}()
+	call.sorted, call.err = compute()
 	return call.sorted, call.err
 }

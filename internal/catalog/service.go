@@ -636,12 +636,6 @@ func (s *Service) UpdateCategory(ctx context.Context, id int64, in CategoryInput
 	})
 }
 
-// AuditLog returns the latest changes, of one product (productID > 0) or of all listings.
-func (s *Service) AuditLog(ctx context.Context, productID int64, limit int) ([]AuditEntry, error) {
-	entries, _, err := s.History(ctx, HistoryFilter{ProductID: productID}, limit, 0)
-	return entries, err
-}
-
 // HistoryFilter selects entries of the listings' change log.
 type HistoryFilter struct {
 	// ProductID keeps one product's changes; CategoryID one category's.
@@ -650,14 +644,14 @@ type HistoryFilter struct {
 	// Query keeps the changes of the products whose title (in any language) or SKU contains it, of the
 	// categories whose name or code does, and of variants that had it as SKU (deleted ones too).
 	Query string
-	// Action keeps one kind of change (one of AuditActions); "" keeps all.
+	// Action keeps one kind of change (one of auditActions); "" keeps all.
 	Action string
 }
 
 // History returns the changes matching f, newest first, limit of them from offset, and whether more follow.
 func (s *Service) History(ctx context.Context, f HistoryFilter, limit, offset int) ([]AuditEntry, bool, error) {
 	q := auditQuery{productID: f.ProductID, categoryID: f.CategoryID}
-	if containsString(AuditActions, f.Action) {
+	if containsString(auditActions, f.Action) {
 		q.action = f.Action
 	}
 	if text := strings.ToLower(strings.TrimSpace(f.Query)); text != "" {
@@ -710,8 +704,8 @@ func dedupeSorted(list []string) []string {
 	return out
 }
 
-// AuditActions lists the kinds of change the listings' log records.
-var AuditActions = []string{"product.create", "product.update", "product.texts", "product.availability",
+// auditActions lists the kinds of change the listings' log records.
+var auditActions = []string{"product.create", "product.update", "product.texts", "product.availability",
 	"variant.create", "variant.update", "variant.delete", "image.add", "image.delete",
 	"import.create", "import.update", "category.create", "category.update"}
 

@@ -85,12 +85,3 @@ func (h *Handler) serveSitemap(w http.ResponseWriter, r *http.Request) error {
 	}
 	return writeXML(w, set)
 }
-
-// servable reports whether a product has a storefront page: published, with a variant to sell. Others are 404.
-func (p *Product) servable() bool { return p.Status == StatusActive && len(p.Variants) > 0 }
-
-// listable reports whether the storefront lists a product in a market (category pages, search, sitemaps): it
-// has a page and is sold there (its markets and the certifications the market requires).
-func (s *snapshot) listable(p *Product, market string) bool {
-	return p.servable() && s.visible(p, market)
-}

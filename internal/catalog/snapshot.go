@@ -154,6 +154,15 @@ func (s *snapshot) visible(p *Product, market string) bool {
 	return s.visibility(p, market).Reason == ""
 }
 
+// servable reports whether a product has a storefront page: published, with a variant to sell. Others are 404.
+func (p *Product) servable() bool { return p.Status == StatusActive && len(p.Variants) > 0 }
+
+// listable reports whether the storefront lists a product in a market (category pages, search, sitemaps): it
+// has a page and is sold there (its markets and the certifications the market requires).
+func (s *snapshot) listable(p *Product, market string) bool {
+	return p.servable() && s.visible(p, market)
+}
+
 func containsString(list []string, v string) bool {
 	for _, x := range list {
 		if x == v {

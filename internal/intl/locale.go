@@ -35,7 +35,8 @@ type Locale struct {
 	formatted formatCache
 }
 
-// formatCache maps an amount ("EUR 19.99") or a number with its most decimals ("2 1234.5") to its formatted text, up to maxFormatted entries per locale.
+// formatCache maps an amount ("EUR 19.99") or a number with its most decimals ("2 1234.5") to its formatted
+// text, up to maxFormatted entries per locale (then it starts over).
 type formatCache struct {
 	mu sync.RWMutex
 	m  map[string]string
@@ -167,16 +168,17 @@ func (l *Locale) Money(a money.Amount) string {
 
 // Number formats a decimal with the locale's separators and at most maxPlaces decimals.
 func (l *Locale) Number(d decimal.Decimal, maxPlaces int32) string {
-	key := strconv.Itoa(int(maxPlaces)) + " " + d.String()
+	digits := d.String()
+	key := strconv.Itoa(int(maxPlaces)) + " " + digits
 	if s, ok := l.formatted.get(key); ok {
 		return s
 	}
 	f := *l.number
 	f.MaxDigits = uint8(maxPlaces)
 	// The currency is irrelevant (not displayed); USD only carries the number through the CLDR formatter.
-	amt, err := currency.NewAmount(d.String(), "USD")
+	amt, err := currency.NewAmount(digits, "USD")
 	if err != nil {
-		return d.String()
+		return digits
 	}
 	s := f.Format(amt)
 	l.formatted.put(key, s)

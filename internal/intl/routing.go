@@ -248,9 +248,10 @@ func (rt *Router) Selector(cur *Locale, next string) ui.Selector {
 		Submit: cur.T("intl.Change"),
 	}
 	sorted := rt.countryOptions(cur.Language)
+	region := strings.ToLower(cur.Region)
 	s.Countries = make([]ui.Option, len(sorted))
 	for i, o := range sorted {
-		o.Selected = o.Value == strings.ToLower(cur.Region)
+		o.Selected = o.Value == region
 		s.Countries[i] = o
 	}
 	for _, lang := range rt.msgs.Languages() {

@@ -106,7 +106,8 @@ func (s *Service) AllocateToShow(ctx context.Context, items []Item, preferredCou
 	return allocate(rows, order, want, preferredCountries)
 }
 
-// WarehousesToShow lists the warehouses as Warehouses does, read at most ShownStockMaxAge ago.
+// WarehousesToShow lists the warehouses as Warehouses does, read at most ShownStockMaxAge ago. The slice is
+// shared with other callers until it is read again: do not change it.
 func (s *Service) WarehousesToShow(ctx context.Context) ([]Warehouse, error) {
 	now := time.Now()
 	s.shown.mu.Lock()

@@ -34,8 +34,10 @@ func Compress(level int, types ...string) func(http.Handler) http.Handler {
 				return
 			}
 			cw := &compressWriter{ResponseWriter: w, compressible: compressible}
-			defer cw.finish(pool)
 			next.ServeHTTP(cw, r)
+			// Not deferred: when the handler panics, the half-written page it buffered is dropped and Recover
+			// (outside) answers with the error page, instead of the fragment going out as a 200.
+			cw.finish(pool)
 		})
 	}
 }

@@ -70,3 +70,21 @@ func TestCompressGzipsLargeCompressibleResponses(t *testing.T) {
 		t.Errorf("redirect lost: %d %v", res.Code, res.Header())
 	}
 }
+
+// TestCompressDropsTheBufferedPageOfAPanic: a handler that panics after writing part of its page leaves the
+// answer to Recover (a 500), not a fragment sent as 200.
+func TestCompressDropsTheBufferedPageOfAPanic(t *testing.T) {
+	h := Recover(Compress(gzip.DefaultCompression, "text/html")(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		_, _ = io.WriteString(w, "<p>"+strings.Repeat("half a page ", 200))
+		panic("template failed")
+	})))
+	req := httptest.NewRequest(http.MethodGet, "/page", nil)
+	req.Header.Set("Accept-Encoding", "gzip")
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	if rec.Code != http.StatusInternalServerError || strings.Contains(rec.Body.String(), "half a page") ||
+		rec.Header().Get("Content-Encoding") != "" {
+		t.Fatalf("panic answered %d, %v: %.80q", rec.Code, rec.Header(), rec.Body.String())
+	}
+}

@@ -31,10 +31,7 @@ import (
 // is configured.
 func ServerURL(t testing.TB) string {
 	t.Helper()
-	u := os.Getenv("TEST_DATABASE_URL")
-	if u == "" {
-		u = os.Getenv("DATABASE_URL")
-	}
+	u := envServerURL()
 	if u == "" {
 		if os.Getenv("CI") != "" {
 			t.Fatal("pgtest: CI is set but neither TEST_DATABASE_URL nor DATABASE_URL is: the database tests cannot run")
@@ -42,6 +39,14 @@ func ServerURL(t testing.TB) string {
 		t.Skip("pgtest: no TEST_DATABASE_URL; run `make test`, which starts a throwaway PostgreSQL")
 	}
 	return u
+}
+
+// envServerURL is TEST_DATABASE_URL, else DATABASE_URL, else "".
+func envServerURL() string {
+	if u := os.Getenv("TEST_DATABASE_URL"); u != "" {
+		return u
+	}
+	return os.Getenv("DATABASE_URL")
 }
 
 // templateName is the template database for the current migrations.
@@ -74,6 +79,27 @@ func withDatabase(raw, name string) string {
 
 // templateLock serializes template creation across test processes (go test runs packages in parallel).
 const templateLock int64 = 0x7067746573 // "pgtes"
+
+// migrated is the template this process has found or built: once it exists, further tests clone it without
+// taking templateLock and asking the server again.
+var migrated struct {
+	sync.Mutex
+	name string
+}
+
+// migratedTemplate returns the template of the current migrations, building it if no process has yet.
+func migratedTemplate(ctx context.Context, admin *pgx.Conn, serverURL string) (string, error) {
+	migrated.Lock()
+	defer migrated.Unlock()
+	if migrated.name != "" {
+		return migrated.name, nil
+	}
+	name, err := ensureTemplate(ctx, admin, serverURL)
+	if err == nil {
+		migrated.name = name
+	}
+	return name, err
+}
 
 func ensureTemplate(ctx context.Context, admin *pgx.Conn, serverURL string) (string, error) {
 	name, err := templateName()
@@ -128,7 +154,7 @@ func NewEmptyDatabase(t testing.TB) string {
 	return newDatabase(t, false)
 }
 
-func newDatabase(t testing.TB, migrated bool) string {
+func newDatabase(t testing.TB, withSchema bool) string {
 	t.Helper()
 	serverURL := ServerURL(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
@@ -139,25 +165,18 @@ func newDatabase(t testing.TB, migrated bool) string {
 	}
 	defer admin.Close(context.Background())
 	tmpl := ""
-	if migrated {
-		if tmpl, err = ensureTemplate(ctx, admin, serverURL); err != nil {
+	if withSchema {
+		if tmpl, err = migratedTemplate(ctx, admin, serverURL); err != nil {
 			t.Fatalf("pgtest: template: %v", err)
 		}
 	}
-	return cloneDatabase(t, serverURL, tmpl)
+	return cloneDatabase(ctx, t, admin, serverURL, tmpl)
 }
 
-// cloneDatabase creates a database for the test from the template ("" for an empty one) and drops it when the
-// test ends.
-func cloneDatabase(t testing.TB, serverURL, tmpl string) string {
+// cloneDatabase creates a database for the test from the template ("" for an empty one) over the admin
+// connection, and drops it when the test ends.
+func cloneDatabase(ctx context.Context, t testing.TB, admin *pgx.Conn, serverURL, tmpl string) string {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
-	admin, err := pgx.Connect(ctx, serverURL)
-	if err != nil {
-		t.Fatalf("pgtest: connect to %s: %v", serverURL, err)
-	}
-	defer admin.Close(context.Background())
 	var b [6]byte
 	_, _ = rand.Read(b[:])
 	name := "test_" + hex.EncodeToString(b[:])
@@ -210,19 +229,36 @@ var (
 func NewDerivedDatabase(t testing.TB, key string, build func(ctx context.Context, url string) error) string {
 	t.Helper()
 	serverURL := ServerURL(t)
+	tmpl, err := derivedTemplate(serverURL, key, build)
+	if err != nil {
+		t.Fatalf("pgtest: build the %q template: %v", key, err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	admin, err := pgx.Connect(ctx, serverURL)
+	if err != nil {
+		t.Fatalf("pgtest: connect to %s: %v", serverURL, err)
+	}
+	defer admin.Close(context.Background())
+	return cloneDatabase(ctx, t, admin, serverURL, tmpl)
+}
+
+// derivedTemplate returns the template for key, building it the first time. Only the lookup and the build hold
+// derivedMu: parallel tests clone the built template at the same time.
+func derivedTemplate(serverURL, key string, build func(ctx context.Context, url string) error) (string, error) {
 	derivedMu.Lock()
 	defer derivedMu.Unlock()
-	tmpl, ok := derived[key]
-	if !ok {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
-		defer cancel()
-		var err error
-		if tmpl, err = buildDerived(ctx, serverURL, key, build); err != nil {
-			t.Fatalf("pgtest: build the %q template: %v", key, err)
-		}
-		derived[key] = tmpl
+	if tmpl, ok := derived[key]; ok {
+		return tmpl, nil
 	}
-	return cloneDatabase(t, serverURL, tmpl)
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	tmpl, err := buildDerived(ctx, serverURL, key, build)
+	if err != nil {
+		return "", err
+	}
+	derived[key] = tmpl
+	return tmpl, nil
 }
 
 func buildDerived(ctx context.Context, serverURL, key string, build func(ctx context.Context, url string) error) (string, error) {
@@ -231,7 +267,7 @@ func buildDerived(ctx context.Context, serverURL, key string, build func(ctx con
 		return "", err
 	}
 	defer admin.Close(context.WithoutCancel(ctx))
-	base, err := ensureTemplate(ctx, admin, serverURL)
+	base, err := migratedTemplate(ctx, admin, serverURL)
 	if err != nil {
 		return "", err
 	}
@@ -260,10 +296,7 @@ func buildDerived(ctx context.Context, serverURL, key string, build func(ctx con
 func DropDerived() {
 	derivedMu.Lock()
 	defer derivedMu.Unlock()
-	u := os.Getenv("TEST_DATABASE_URL")
-	if u == "" {
-		u = os.Getenv("DATABASE_URL")
-	}
+	u := envServerURL()
 	if u == "" || len(derived) == 0 {
 		return
 	}
