@@ -190,3 +190,24 @@ func TestModuleDependenciesFollowTheLayers(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestTemplatesHaveNoElseInAttributeLists: templ has no else in an element's attribute list; written there,
+// "else" is emitted as a literal attribute. Two conditions that exclude each other are the way.
+func TestTemplatesHaveNoElseInAttributeLists(t *testing.T) {
+	err := filepath.WalkDir(filepath.Join(root, "internal"), func(path string, d fs.DirEntry, err error) error {
+		if err != nil || !strings.HasSuffix(path, "_templ.go") {
+			return err
+		}
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		if strings.Contains(string(b), `" else")`) || strings.Contains(string(b), `" else ")`) {
+			t.Errorf("%s writes a literal else attribute: fix the if/else inside an attribute list in its .templ", path)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
