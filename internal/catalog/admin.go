@@ -253,7 +253,7 @@ func (h *AdminHandler) renderNew(w http.ResponseWriter, r *http.Request, status 
 	}
 	form.Title = loc.T("catalog.NewProduct")
 	form.EnTitle = &ui.FieldProps{Name: "title_en", Label: loc.T("catalog.Title") + " (English)", Value: t.Title, Required: true}
-	form.EnDesc = &views.TextArea{Name: "description_en", Label: loc.T("catalog.Description") + " (English)", Value: t.Description, Rows: "5"}
+	form.EnDesc = &ui.TextAreaProps{Name: "description_en", Label: loc.T("catalog.Description") + " (English)", Value: t.Description, Rows: "5"}
 	form.Submit = loc.T("catalog.Create")
 	if err != nil {
 		form.Errors = messages(loc, err)
@@ -339,7 +339,7 @@ func (h *AdminHandler) renderEdit(w http.ResponseWriter, r *http.Request, status
 		col := views.TextColumn{Locale: code, Language: h.languageName(code), Dir: lang.Dir(),
 			Title:    ui.FieldProps{Name: "title_" + code, Label: loc.T("catalog.Title"), Value: value("texts", "title_"+code, t.Title)},
 			Slug:     ui.FieldProps{Name: "slug_" + code, Label: loc.T("catalog.Slug"), Value: value("texts", "slug_"+code, t.Slug), Hint: loc.T("catalog.SlugHint")},
-			Desc:     views.TextArea{Name: "description_" + code, Label: loc.T("catalog.Description"), Value: value("texts", "description_"+code, t.Description), Rows: "6", Dir: lang.Dir(), Lang: code},
+			Desc:     ui.TextAreaProps{Name: "description_" + code, Label: loc.T("catalog.Description"), Value: value("texts", "description_"+code, t.Description), Rows: "6", Dir: lang.Dir(), Lang: code},
 			SEOTitle: ui.FieldProps{Name: "seo_title_" + code, Label: loc.T("catalog.SEOTitle"), Value: value("texts", "seo_title_"+code, t.SEOTitle)},
 			SEODesc:  ui.FieldProps{Name: "seo_description_" + code, Label: loc.T("catalog.SEODescription"), Value: value("texts", "seo_description_"+code, t.SEODescription)},
 		}
@@ -819,7 +819,7 @@ func (h *AdminHandler) categoryForm(r *http.Request, action string, in CategoryI
 		f.Texts = append(f.Texts, views.CategoryTextFields{Locale: code, Language: h.languageName(code), Dir: lang.Dir(),
 			Name: ui.FieldProps{Name: "name_" + code, Label: loc.T("catalog.Name"), Value: t.Name},
 			Slug: ui.FieldProps{Name: "slug_" + code, Label: loc.T("catalog.Slug"), Value: t.Slug, Hint: loc.T("catalog.CategorySlugHint")},
-			Desc: views.TextArea{Name: "description_" + code, Label: loc.T("catalog.Description"), Value: t.Description, Rows: "3",
+			Desc: ui.TextAreaProps{Name: "description_" + code, Label: loc.T("catalog.Description"), Value: t.Description, Rows: "3",
 				Dir: lang.Dir(), Lang: code}})
 	}
 	return f, nil

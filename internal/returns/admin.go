@@ -222,22 +222,22 @@ func (h *AdminHandler) render(w http.ResponseWriter, r *http.Request, status int
 		}
 		p.Events = append(p.Events, views.EventRow{At: loc.DateTime(e.At), Actor: e.Actor, Action: action, Note: eventNote(loc, e)})
 	}
-	text := func(name, label, hint, fallback string, required bool, max int) views.TextAreaProps {
+	text := func(name, label, hint, fallback string, required bool, max int) ui.TextAreaProps {
 		v := fallback
 		if _, ok := posted[name]; ok {
 			v = posted.Get(name)
 		}
-		return views.TextAreaProps{Name: name, Label: label, Hint: hint, Value: v, Error: msgs.of(name), Required: required,
+		return ui.TextAreaProps{Name: name, Label: label, Hint: hint, Value: v, Error: msgs.of(name), Required: required,
 			MaxLength: strconv.Itoa(max)}
 	}
 	switch ret.Status {
 	case StatusRequested:
 		p.Approve = &views.MessageForm{Title: loc.T("returns.ApproveTitle"), Action: base + "/approve", Submit: loc.T("returns.Approve"),
-			Fields: []views.TextAreaProps{
+			Fields: []ui.TextAreaProps{
 				text("instructions", loc.T("returns.Instructions"), loc.T("returns.InstructionsHint", "Number", ret.Number), h.svc.DefaultInstructions(ret), true, MaxInstructions),
 				text("message", loc.T("returns.MessageToShopper"), loc.T("returns.MessageHint"), "", false, MaxMessage)}}
 		p.Reject = &views.MessageForm{Title: loc.T("returns.RejectTitle"), Action: base + "/reject", Submit: loc.T("returns.Reject"), Danger: true,
-			Fields: []views.TextAreaProps{text("reject_message", loc.T("returns.RejectReason"), loc.T("returns.MessageHint"), "", true, MaxMessage)}}
+			Fields: []ui.TextAreaProps{text("reject_message", loc.T("returns.RejectReason"), loc.T("returns.MessageHint"), "", true, MaxMessage)}}
 	case StatusApproved:
 		p.Receive = &views.ActionForm{Action: base + "/receive", Label: loc.T("returns.MarkReceived"), Confirm: loc.T("returns.Confirm")}
 	case StatusReceived:
@@ -272,7 +272,7 @@ func (h *AdminHandler) render(w http.ResponseWriter, r *http.Request, status int
 	}
 	if CanTransition(ret.Status, StatusClosed) {
 		p.Close = &views.MessageForm{Title: loc.T("returns.CloseTitle"), Action: base + "/close", Submit: loc.T("returns.CloseReturn"), Danger: true,
-			Fields: []views.TextAreaProps{text("close_message", loc.T("returns.MessageToShopper"), loc.T("returns.CloseHint"), "", false, MaxMessage)}}
+			Fields: []ui.TextAreaProps{text("close_message", loc.T("returns.MessageToShopper"), loc.T("returns.CloseHint"), "", false, MaxMessage)}}
 	}
 	if pending {
 		p.Restock = &views.ActionForm{Action: base + "/restock", Label: loc.T("returns.RetryRestock"), Confirm: loc.T("returns.Confirm")}

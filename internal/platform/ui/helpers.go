@@ -12,6 +12,13 @@ func fieldType(t string) string {
 	return t
 }
 
+func textRows(rows string) string {
+	if rows == "" {
+		return "4"
+	}
+	return rows
+}
+
 func statusText(status int) string {
 	return strconv.Itoa(status) + " " + http.StatusText(status)
 }

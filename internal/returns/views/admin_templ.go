@@ -412,7 +412,7 @@ type ActionForm struct {
 type MessageForm struct {
 	Title  string
 	Action string
-	Fields []TextAreaProps
+	Fields []ui.TextAreaProps
 	Submit string
 	Danger bool
 }
@@ -1213,7 +1213,7 @@ func messageForm(csrf string, f MessageForm) templ.Component {
 			return templ_7745c5c3_Err
 		}
 		for _, t := range f.Fields {
-			templ_7745c5c3_Err = TextArea(t).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = ui.TextArea(t).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
