@@ -35,7 +35,7 @@ type Stock interface {
 	ReserveTx(ctx context.Context, tx pgx.Tx, ref string, lines []inventory.Allocation, expiresAt time.Time) (int64, error)
 	CommitReservationTx(ctx context.Context, tx pgx.Tx, ref string) error
 	ReleaseReservationTx(ctx context.Context, tx pgx.Tx, ref, reason string) error
-	Return(ctx context.Context, variantID, warehouseID int64, qty int, ref string) error
+	ReturnTx(ctx context.Context, tx pgx.Tx, variantID, warehouseID int64, qty int, ref string) error
 }
 
 // AddressBook is the signed-in shopper's saved addresses (the account module).

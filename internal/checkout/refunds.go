@@ -162,11 +162,11 @@ func refundable(ctx context.Context, st store, orderID int64) (money.Amount, *Pa
 // cancelRefundKey is the idempotency key of the refund that cancelling a paid order makes.
 func cancelRefundKey(number string) string { return "cancel:" + number }
 
-// CancelAndRefund cancels an order that has not started shipping, all or nothing as far as the order goes: an
-// unpaid order releases its stock; a paid one turns cancelled together with the record of its full refund (what
-// is left of the payment), then the refund is sent (card) and the stock goes back to the warehouses it was sold
-// from. Calling it again on a cancelled order finishes what a failure left undone (a card refund the provider
-// refused, stock not yet returned) and never refunds or restocks twice. Errors: ErrOrderNotFound;
+// CancelAndRefund cancels an order that has not started shipping, all or nothing: an unpaid order releases its
+// stock; a paid one turns cancelled together with the record of its full refund (what is left of the payment)
+// and with its units booked back into the warehouses they were sold from, then the refund is sent (card).
+// Calling it again on a cancelled order sends a card refund the provider refused before, and never refunds or
+// restocks twice. Errors: ErrOrderNotFound;
 // ErrConflict for an order being prepared (checkout.AlreadyPicking) or past shipping (checkout.BadTransition).
 func (s *Service) CancelAndRefund(ctx context.Context, orderID int64, note string) error {
 	var o Order
@@ -193,26 +193,28 @@ func (s *Service) CancelAndRefund(ctx context.Context, orderID int64, note strin
 		if err := st.setStatus(ctx, orderID, o.Status, StatusCancelled, actor.Label(ctx), note); err != nil {
 			return err
 		}
+		// The sold units come back in this transaction, so exactly when the order turns cancelled: once.
+		for _, l := range o.Lines {
+			if err := s.stock.ReturnTx(ctx, tx, l.VariantID, l.WarehouseID, l.Quantity, "cancel:"+o.Number); err != nil {
+				return fmt.Errorf("checkout: restock cancelled order %s: %w", o.Number, err)
+			}
+		}
 		return s.recordCancelRefund(ctx, st, o)
 	})
 	if err != nil || o.PaidAt == nil {
-		// Never paid (or paid after it was cancelled, which the webhook refunds): nothing was sold.
+		// Never paid (or paid after it was cancelled, which the webhook refunds): nothing to refund.
 		return err
 	}
-	restocked := s.restock(ctx, o)
-	return errors.Join(restocked, s.sendCancelRefund(ctx, o))
+	return s.sendCancelRefund(ctx, o)
 }
 
-// cancellationUnfinished reports whether a cancelled paid order's cancellation was interrupted by a failure that
-// CancelAndRefund, called again, finishes: its card refund not accepted by the provider, or its stock booked back
-// for some lines and not others. An order none of whose lines was claimed for restocking is not counted: orders
-// cancelled before claims were recorded look the same, and their stock went back then.
+// cancellationUnfinished reports whether a cancelled paid order's card refund was not accepted by the provider,
+// which CancelAndRefund, called again, sends.
 func (s *Service) cancellationUnfinished(ctx context.Context, o Order) (bool, error) {
 	if o.Status != StatusCancelled || o.PaidAt == nil {
 		return false, nil
 	}
-	refundOpen, restocked, err := store{db: s.pool}.cancellationLeft(ctx, o.ID, cancelRefundKey(o.Number))
-	return refundOpen || (restocked > 0 && restocked < len(o.Lines)), err
+	return store{db: s.pool}.cancelRefundOpen(ctx, cancelRefundKey(o.Number))
 }
 
 // recordCancelRefund records, in the cancellation's transaction, the refund of what is left of a paid order's
@@ -258,26 +260,4 @@ func (s *Service) sendCancelRefund(ctx context.Context, o Order) error {
 		}
 	}
 	return fmt.Errorf("checkout: payment %d of refund %s: %w", r.PaymentID, key, httpx.ErrNotFound)
-}
-
-// restock books a cancelled paid order's units back into the warehouses they were sold from, each line once. A
-// line is claimed before its stock is booked and the claim is withdrawn when booking fails, so a retry books
-// only what is missing; the claim is not held open across the booking (inventory uses its own connection, and
-// a transaction waiting for a second connection from the same pool can starve it).
-func (s *Service) restock(ctx context.Context, o Order) error {
-	st := store{db: s.pool}
-	for _, l := range o.Lines {
-		claimed, err := st.claimRestock(ctx, o.ID, l.LineNo, l.Quantity)
-		if err != nil {
-			return fmt.Errorf("checkout: restock cancelled order %s: %w", o.Number, err)
-		}
-		if !claimed {
-			continue
-		}
-		if err := s.stock.Return(ctx, l.VariantID, l.WarehouseID, l.Quantity, "cancel:"+o.Number); err != nil {
-			_ = st.unclaimRestock(context.WithoutCancel(ctx), o.ID, l.LineNo)
-			return fmt.Errorf("checkout: restock cancelled order %s: %w", o.Number, err)
-		}
-	}
-	return nil
 }

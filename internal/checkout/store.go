@@ -345,25 +345,11 @@ func (s store) hasShipments(ctx context.Context, orderID int64) (bool, error) {
 	return exists, err
 }
 
-// claimRestock records that a cancelled order's line goes back into stock; false when it was claimed before.
-func (s store) claimRestock(ctx context.Context, orderID int64, lineNo, qty int) (bool, error) {
-	tag, err := s.db.Exec(ctx, `INSERT INTO checkout_restocks (order_id, line_no, quantity) VALUES ($1, $2, $3)
-		ON CONFLICT DO NOTHING`, orderID, lineNo, qty)
-	return err == nil && tag.RowsAffected() == 1, err
-}
-
-// cancellationLeft reports what a paid order's cancellation left undone: whether its refund (recorded under
-// refundKey) still waits for the card provider, and how many of its lines are claimed for restocking.
-func (s store) cancellationLeft(ctx context.Context, orderID int64, refundKey string) (refundOpen bool, restocked int, err error) {
-	err = s.db.QueryRow(ctx, `SELECT
-		EXISTS (SELECT 1 FROM checkout_refunds WHERE idempotency_key = $2 AND status IN ('pending', 'failed')),
-		(SELECT count(*) FROM checkout_restocks WHERE order_id = $1)`, orderID, refundKey).Scan(&refundOpen, &restocked)
-	return refundOpen, restocked, err
-}
-
-func (s store) unclaimRestock(ctx context.Context, orderID int64, lineNo int) error {
-	_, err := s.db.Exec(ctx, `DELETE FROM checkout_restocks WHERE order_id = $1 AND line_no = $2`, orderID, lineNo)
-	return err
+// cancelRefundOpen reports whether the refund recorded under refundKey still waits for the card provider.
+func (s store) cancelRefundOpen(ctx context.Context, refundKey string) (open bool, err error) {
+	err = s.db.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM checkout_refunds WHERE idempotency_key = $1 AND status IN ('pending', 'failed'))`,
+		refundKey).Scan(&open)
+	return open, err
 }
 
 func (s store) shippedQuantities(ctx context.Context, orderID int64) (map[int]int, error) {

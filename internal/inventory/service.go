@@ -334,16 +334,22 @@ func checkReason(field, reason string, required bool) (string, error) {
 // the warehouse is active again. The actor is the context's. Errors: ErrInvalid (field "quantity" or
 // "reason"); ErrUnknownWarehouse (ErrInvalid); ErrNotFound for a variant ID ≤ 0.
 func (s *Service) Receive(ctx context.Context, variantID, warehouseID int64, qty int, reason string) error {
-	return s.addStock(ctx, variantID, warehouseID, qty, reason, false, MoveReceived)
+	return s.addStock(ctx, s.pool, variantID, warehouseID, qty, reason, false, MoveReceived)
 }
 
 // Return books qty units (> 0) of a returned variant back into stock (kind returned); ref names the return
 // ("rma:42") and is required. Errors: as Receive, and ErrInvalid (field "reason") without a ref.
 func (s *Service) Return(ctx context.Context, variantID, warehouseID int64, qty int, ref string) error {
-	return s.addStock(ctx, variantID, warehouseID, qty, ref, true, MoveReturned)
+	return s.addStock(ctx, s.pool, variantID, warehouseID, qty, ref, true, MoveReturned)
 }
 
-func (s *Service) addStock(ctx context.Context, variantID, warehouseID int64, qty int, reason string, reasonRequired bool, kind MovementKind) error {
+// ReturnTx is Return inside the caller's transaction, so the units come back exactly when the caller's change
+// commits (an order's cancellation, a return's inspection).
+func (s *Service) ReturnTx(ctx context.Context, tx pgx.Tx, variantID, warehouseID int64, qty int, ref string) error {
+	return s.addStock(ctx, tx, variantID, warehouseID, qty, ref, true, MoveReturned)
+}
+
+func (s *Service) addStock(ctx context.Context, db postgres.Beginner, variantID, warehouseID int64, qty int, reason string, reasonRequired bool, kind MovementKind) error {
 	if err := checkVariant(variantID); err != nil {
 		return err
 	}
@@ -355,7 +361,7 @@ func (s *Service) addStock(ctx context.Context, variantID, warehouseID int64, qt
 		return err
 	}
 	who := actor.Label(ctx)
-	return postgres.Transact(ctx, s.pool, func(tx pgx.Tx) error {
+	return postgres.Transact(ctx, db, func(tx pgx.Tx) error {
 		st := store{db: tx}
 		if err := st.increaseOnHand(ctx, variantID, warehouseID, qty); err != nil {
 			return err

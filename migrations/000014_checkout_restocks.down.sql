@@ -1,1 +1,0 @@
-DROP TABLE checkout_restocks;
