@@ -250,7 +250,7 @@ func TestOrderLifecycleRejectsInvalidTransitions(t *testing.T) {
 	if err := shop.app.checkout.ShipShipment(ctx, o.ID, sid, "DHL", "123456"); err != nil {
 		t.Fatal(err)
 	}
-	if err := shop.app.checkout.Cancel(ctx, o.ID, "too late"); !errors.Is(err, httpx.ErrConflict) {
+	if err := shop.app.checkout.CancelAndRefund(ctx, o.ID, "too late"); !errors.Is(err, httpx.ErrConflict) {
 		t.Errorf("cancelled a shipped order: %v", err)
 	}
 	if err := shop.app.checkout.DeliverShipment(ctx, o.ID, sid); err != nil {

@@ -63,7 +63,7 @@ func TestServiceEnforcesTheOrderLifecycle(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := svc.Cancel(ctx, o.ID, "changed my mind"); !userError(err, "checkout.AlreadyPicking") {
+		if err := svc.CancelAndRefund(ctx, o.ID, "changed my mind"); !userError(err, "checkout.AlreadyPicking") {
 			t.Errorf("cancelled an order being picked: %v", err)
 		}
 		if err := svc.CancelAndRefund(ctx, o.ID, "changed my mind"); !userError(err, "checkout.AlreadyPicking") {
@@ -129,7 +129,7 @@ func TestServiceEnforcesTheOrderLifecycle(t *testing.T) {
 			t.Errorf("abandoning the payment of a paid order: %v", err)
 		}
 		for i := 0; i < 2; i++ { // a repeated cancellation refunds and restocks once
-			if err := svc.Cancel(ctx, o.ID, "out of stock at the supplier"); err != nil {
+			if err := svc.CancelAndRefund(ctx, o.ID, "out of stock at the supplier"); err != nil {
 				t.Fatalf("cancel #%d: %v", i, err)
 			}
 		}

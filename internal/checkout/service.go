@@ -425,13 +425,6 @@ func (s *Service) markPaidTx(ctx context.Context, tx pgx.Tx, orderID, paymentID 
 	return s.queueConfirmation(ctx, tx, o)
 }
 
-// Cancel cancels an order that has not started shipping. An unpaid order's reservation is released; a paid
-// order is refunded in full and its stock goes back to the warehouses it was sold from (see CancelAndRefund, which
-// it is). Errors: ErrOrderNotFound; ErrConflict for an order being prepared or past shipping.
-func (s *Service) Cancel(ctx context.Context, orderID int64, note string) error {
-	return s.CancelAndRefund(ctx, orderID, note)
-}
-
 // CancelUnpaid cancels an order that is still awaiting payment, releasing its reservation: the shopper abandoning
 // the payment, the payment page expiring. Cancelling it again does nothing. Errors: ErrOrderNotFound;
 // ErrNotPending (ErrConflict) for an order that was paid meanwhile.
