@@ -9,7 +9,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net/mail"
 	"strings"
 	"time"
 
@@ -17,6 +16,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"storefront/internal/platform/httpx"
+	"storefront/internal/platform/mail"
 	"storefront/internal/platform/postgres"
 )
 
@@ -148,12 +148,11 @@ func (s *Service) EnsureUser(ctx context.Context, in NewUser) (User, error) {
 }
 
 func normalizeEmail(s string) (string, error) {
-	s = strings.ToLower(strings.TrimSpace(s))
-	addr, err := mail.ParseAddress(s)
-	if err != nil || addr.Address != s || len(s) > 254 || !strings.Contains(s[strings.IndexByte(s, '@'):], ".") {
+	email, ok := mail.NormalizeAddress(s)
+	if !ok {
 		return "", httpx.Invalid("email", "account.EmailInvalid", nil)
 	}
-	return s, nil
+	return email, nil
 }
 
 // Authenticate checks an e-mail and password. Errors: ErrTooManyRequests after repeated failures (the message

@@ -14,7 +14,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net/mail"
 	"sort"
 	"strconv"
 	"strings"
@@ -29,6 +28,7 @@ import (
 	"storefront/internal/inventory"
 	"storefront/internal/platform/actor"
 	"storefront/internal/platform/httpx"
+	"storefront/internal/platform/mail"
 	"storefront/internal/platform/money"
 	"storefront/internal/platform/postgres"
 )
@@ -135,8 +135,9 @@ func (s *Service) Draft(ctx context.Context, cartID int64) (Draft, error) {
 // SaveDraft validates and keeps the address, contact and shipping choice. Errors: field errors.
 func (s *Service) SaveDraft(ctx context.Context, d Draft, countries []string) error {
 	fe := d.Address.Validate(countries)
-	d.Email = strings.ToLower(strings.TrimSpace(d.Email))
-	if !validEmail(d.Email) {
+	if email, ok := mail.NormalizeAddress(d.Email); ok {
+		d.Email = email
+	} else {
 		fe.Add("email", "checkout.EmailInvalid", nil)
 	}
 	d.Phone = strings.TrimSpace(d.Phone)
@@ -150,16 +151,6 @@ func (s *Service) SaveDraft(ctx context.Context, d Draft, countries []string) er
 		return err
 	}
 	return store{db: s.pool}.saveDraft(ctx, d)
-}
-
-// validEmail reports whether s is one bare address ("a@example.com", no display name, no angle brackets, no list)
-// by the rule the mail outbox applies to recipients (net/mail), so an order's e-mails can always be queued.
-func validEmail(s string) bool {
-	if s == "" || len(s) > 254 {
-		return false
-	}
-	a, err := mail.ParseAddress(s)
-	return err == nil && a.Name == "" && a.Address == s
 }
 
 // BasketFor builds the basket of a cart view with the draft's destination and service.
@@ -216,7 +207,7 @@ func (s *Service) Place(ctx context.Context, in PlaceInput) (Order, error) {
 	if !d.Saved {
 		return Order{}, ErrNoAddress
 	}
-	if !validEmail(d.Email) {
+	if _, ok := mail.NormalizeAddress(d.Email); !ok {
 		// A draft saved before addresses were checked this strictly: its e-mails could never be sent.
 		return Order{}, httpx.Fail(httpx.ErrConflict, "checkout.EmailInvalid", nil)
 	}

@@ -36,6 +36,21 @@ type Message struct {
 	SentAt    *time.Time
 }
 
+// NormalizeAddress returns s, trimmed and lower-cased, when it is one bare address the outbox can send to
+// ("a@example.com": no display name, no angle brackets, no list, a domain with a dot, at most 254 characters);
+// ok is false otherwise. Accounts and checkout accept e-mail addresses by this one rule.
+func NormalizeAddress(s string) (string, bool) {
+	s = strings.ToLower(strings.TrimSpace(s))
+	if s == "" || len(s) > 254 {
+		return "", false
+	}
+	a, err := mail.ParseAddress(s)
+	if err != nil || a.Name != "" || a.Address != s || !strings.Contains(s[strings.IndexByte(s, '@'):], ".") {
+		return "", false
+	}
+	return s, true
+}
+
 // Enqueue writes a message to the outbox inside the caller's transaction.
 func Enqueue(ctx context.Context, db postgres.DBTX, m Message) error {
 	if _, err := mail.ParseAddress(m.To); err != nil {
