@@ -376,7 +376,7 @@ func (h *Handler) afterPlace(w http.ResponseWriter, r *http.Request, o Order) er
 	}
 	switch o.PaymentMethod {
 	case MethodTest:
-		http.Redirect(w, r, loc.Path("/checkout/pay/"+o.Number)+"?key="+h.svc.linkToken(o.Number), http.StatusSeeOther)
+		http.Redirect(w, r, loc.Path("/checkout/pay/"+o.Number)+"?key="+h.svc.LinkKey(o.Number), http.StatusSeeOther)
 	case MethodCard:
 		url, err := h.svc.StartCardPayment(r.Context(), o, h.svc.baseURL+link+"&paid=1", h.svc.baseURL+link)
 		if errors.Is(err, ErrCardWindowClosed) {
@@ -448,7 +448,7 @@ func (h *Handler) renderTestPay(w http.ResponseWriter, r *http.Request, status i
 	}
 	p := views.TestPayProps{Title: loc.T("checkout.TestPayTitle"), Warning: loc.T("checkout.TestPayWarning"),
 		Amount: loc.Money(o.DueNow), Order: loc.T("checkout.OrderNumber", "Number", o.Number),
-		Action: loc.Path("/checkout/pay/"+o.Number) + "?key=" + h.svc.linkToken(o.Number), CSRF: httpx.CSRFToken(r.Context()),
+		Action: loc.Path("/checkout/pay/"+o.Number) + "?key=" + h.svc.LinkKey(o.Number), CSRF: httpx.CSRFToken(r.Context()),
 		Succeed: loc.T("checkout.TestPaySucceed"), Fail: loc.T("checkout.TestPayFail"), Cancel: loc.T("checkout.TestPayCancel"),
 		Message: message}
 	return ui.Render(w, r, status, ui.Head{Title: p.Title, NoIndex: true}, views.TestPay(p))
@@ -524,10 +524,10 @@ func (h *Handler) serveOrder(w http.ResponseWriter, r *http.Request) error {
 				loc.T("checkout.BankDetails"), loc.T("checkout.PayBy", "Date", loc.Date(o.PayBy))}
 		case MethodCard:
 			p.Payment = []string{loc.T("checkout.CardPending", "Date", loc.DateTime(o.PayBy))}
-			p.PayAction = &ui.Link{Label: loc.T("checkout.PayByCard"), URL: loc.Path("/checkout/card/"+o.Number) + "?key=" + h.svc.linkToken(o.Number)}
+			p.PayAction = &ui.Link{Label: loc.T("checkout.PayByCard"), URL: loc.Path("/checkout/card/"+o.Number) + "?key=" + h.svc.LinkKey(o.Number)}
 		case MethodTest:
 			p.Payment = []string{loc.T("checkout.TestPending")}
-			p.PayAction = &ui.Link{Label: loc.T("checkout.TestPayTitle"), URL: loc.Path("/checkout/pay/"+o.Number) + "?key=" + h.svc.linkToken(o.Number)}
+			p.PayAction = &ui.Link{Label: loc.T("checkout.TestPayTitle"), URL: loc.Path("/checkout/pay/"+o.Number) + "?key=" + h.svc.LinkKey(o.Number)}
 		}
 	}
 	for _, l := range o.Lines {

@@ -483,10 +483,12 @@ func (s *Service) ExpireUnpaid(ctx context.Context, now time.Time) (int, error) 
 
 // OrderLink is the signed link a guest follows to see an order (from the confirmation page and e-mail).
 func (s *Service) OrderLink(o Order, prefix string) string {
-	return prefix + "/orders/" + o.Number + "?key=" + s.linkToken(o.Number)
+	return prefix + "/orders/" + o.Number + "?key=" + s.LinkKey(o.Number)
 }
 
-func (s *Service) linkToken(number string) string {
+// LinkKey is the signed key that opens the order with this number (and what belongs to it, such as its returns)
+// to whoever holds it: the ?key= of the links the shop sends.
+func (s *Service) LinkKey(number string) string {
 	h := hmac.New(sha256.New, s.linkKey)
 	h.Write([]byte("order:" + number))
 	return base64.RawURLEncoding.EncodeToString(h.Sum(nil)[:18])
@@ -494,7 +496,7 @@ func (s *Service) linkToken(number string) string {
 
 // ValidLink reports whether key opens the order: the HMAC under the shop's key, compared in constant time.
 func (s *Service) ValidLink(number, key string) bool {
-	return hmac.Equal([]byte(s.linkToken(number)), []byte(key))
+	return hmac.Equal([]byte(s.LinkKey(number)), []byte(key))
 }
 
 func sortedKeys(m map[string]string) []string {

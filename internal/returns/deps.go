@@ -20,6 +20,7 @@ type Orders interface {
 	Refundable(ctx context.Context, orderID int64) (money.Amount, error)
 	ValidLink(number, key string) bool
 	OrderLink(o checkout.Order, prefix string) string
+	LinkKey(number string) string
 	SalesBySKU(ctx context.Context, since time.Time) ([]checkout.Sales, error)
 }
 

@@ -152,8 +152,10 @@ func (f *fakeOrders) Refundable(_ context.Context, orderID int64) (money.Amount,
 func (f *fakeOrders) ValidLink(number, key string) bool { return key != "" && key == "key-"+number }
 
 func (f *fakeOrders) OrderLink(o checkout.Order, prefix string) string {
-	return prefix + "/orders/" + o.Number + "?key=key-" + o.Number
+	return prefix + "/orders/" + o.Number + "?key=" + f.LinkKey(o.Number)
 }
+
+func (f *fakeOrders) LinkKey(number string) string { return "key-" + number }
 
 func (f *fakeOrders) SalesBySKU(context.Context, time.Time) ([]checkout.Sales, error) {
 	return f.sales, nil

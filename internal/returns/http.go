@@ -45,16 +45,9 @@ func (h *Handler) ReturnLink(o checkout.Order, loc *intl.Locale) string {
 	return loc.Path("/orders/"+o.Number+"/return") + h.keyQuery(o)
 }
 
-// keyQuery is "?key=…" with the order's signed key, taken from checkout's own link to the order.
+// keyQuery is "?key=…" with the order's signed key, so a guest's links work.
 func (h *Handler) keyQuery(o checkout.Order) string {
-	u, err := url.Parse(h.svc.orders.OrderLink(o, ""))
-	if err != nil {
-		return ""
-	}
-	if key := u.Query().Get("key"); key != "" {
-		return "?key=" + url.QueryEscape(key)
-	}
-	return ""
+	return "?key=" + url.QueryEscape(h.svc.orders.LinkKey(o.Number))
 }
 
 func (h *Handler) statusLink(loc *intl.Locale, o checkout.Order, number string) string {
