@@ -589,3 +589,25 @@ func TestGracefulShutdownFinishesInFlightRequests(t *testing.T) {
 		t.Fatalf("serve: %v", err)
 	}
 }
+
+// TestHugePageNumbersAreEmptyPagesNot500: a page number from the URL far past the last page is an empty page,
+// not an overflowed offset (a panic slicing a listing, a negative OFFSET in SQL).
+func TestHugePageNumbersAreEmptyPagesNot500(t *testing.T) {
+	t.Parallel()
+	shop := seededShop(t)
+	shop.mustUser("pages@example.com", account.RoleAdmin)
+	c := shop.client()
+	huge := "page=9223372036854775807"
+	for _, p := range []string{categoryPath(shop, "/en-us") + "?" + huge, "/en-us/search?q=shirt&" + huge} {
+		if res := c.get(p); res.Status != http.StatusOK {
+			t.Errorf("GET %s: %d", p, res.Status)
+		}
+	}
+	c.signIn("pages@example.com")
+	for _, p := range []string{"/admin/catalog", "/admin/catalog/history", "/admin/orders", "/admin/returns", "/admin/inventory",
+		"/admin/users"} {
+		if res := c.get(p + "?" + huge); res.Status != http.StatusOK {
+			t.Errorf("GET %s?%s: %d", p, huge, res.Status)
+		}
+	}
+}

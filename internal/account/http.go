@@ -416,10 +416,7 @@ func (h *Handler) serveUsers(w http.ResponseWriter, r *http.Request) error {
 func (h *Handler) renderUsers(w http.ResponseWriter, r *http.Request, status int, in NewUser, errs httpx.FieldErrors) error {
 	loc := intl.FromContext(r.Context())
 	q := r.URL.Query().Get("q")
-	page, _ := strconv.Atoi(r.URL.Query().Get("page"))
-	if page < 1 {
-		page = 1
-	}
+	page := httpx.Page(r.URL.Query())
 	users, err := h.svc.Users(r.Context(), q, usersPerPage+1, (page-1)*usersPerPage)
 	if err != nil {
 		return err

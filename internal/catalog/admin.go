@@ -107,8 +107,7 @@ func (h *AdminHandler) serveList(w http.ResponseWriter, r *http.Request) error {
 	qs := r.URL.Query()
 	f := ProductFilter{Query: qs.Get("q"), Status: Status(qs.Get("status"))}
 	f.CategoryID, _ = strconv.ParseInt(qs.Get("category"), 10, 64)
-	page, _ := strconv.Atoi(qs.Get("page"))
-	page = max(page, 1)
+	page := httpx.Page(qs)
 	products, total, err := h.svc.Products(ctx, f, adminPerPage, (page-1)*adminPerPage)
 	if err != nil {
 		return err
@@ -928,8 +927,7 @@ func (h *AdminHandler) serveHistory(w http.ResponseWriter, r *http.Request) erro
 	f := HistoryFilter{Query: strings.TrimSpace(qs.Get("q")), Action: qs.Get("action")}
 	f.ProductID, _ = strconv.ParseInt(qs.Get("product"), 10, 64)
 	f.CategoryID, _ = strconv.ParseInt(qs.Get("category"), 10, 64)
-	page, _ := strconv.Atoi(qs.Get("page"))
-	page = min(max(page, 1), 100_000)
+	page := httpx.Page(qs)
 	entries, more, err := h.svc.History(ctx, f, historyPerPage, (page-1)*historyPerPage)
 	if err != nil {
 		return err

@@ -141,10 +141,7 @@ func parseListing(r *http.Request, facets []string) ListingQuery {
 	default:
 		q.Sort = ""
 	}
-	q.Page, _ = strconv.Atoi(qs.Get("page"))
-	if q.Page < 1 {
-		q.Page = 1
-	}
+	q.Page = httpx.Page(qs)
 	for _, name := range facets {
 		if vals := qs[name]; len(vals) > 0 {
 			q.Options[name] = vals

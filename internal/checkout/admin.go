@@ -61,8 +61,7 @@ func (h *AdminHandler) serveQueue(w http.ResponseWriter, r *http.Request) error 
 	if f.Status != "" && !containsStatus(f.Status) {
 		f.Status = ""
 	}
-	page, _ := strconv.Atoi(q.Get("page"))
-	page = max(page, 1)
+	page := httpx.Page(q)
 	orders, err := h.svc.Orders(ctx, f, queuePerPage+1, (page-1)*queuePerPage)
 	if err != nil {
 		return err

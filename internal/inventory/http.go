@@ -219,8 +219,7 @@ func (h *Handler) renderOverview(w http.ResponseWriter, r *http.Request, status 
 	ctx := r.Context()
 	loc := intl.FromContext(ctx)
 	q := strings.TrimSpace(r.URL.Query().Get("q"))
-	page, _ := strconv.Atoi(r.URL.Query().Get("page"))
-	page = max(page, 1)
+	page := httpx.Page(r.URL.Query())
 	warehouses, err := h.svc.Warehouses(ctx)
 	if err != nil {
 		return err

@@ -71,10 +71,7 @@ func idParam(r *http.Request, name string) (int64, error) {
 
 func detailURL(id int64) string { return adminBase + "/" + strconv.FormatInt(id, 10) }
 
-const (
-	queuePerPage = 50
-	maxPage      = 1_000_000
-)
+const queuePerPage = 50
 
 // serveQueue handles GET /admin/returns: returns by status, newest first.
 func (h *AdminHandler) serveQueue(w http.ResponseWriter, r *http.Request) error {
@@ -85,9 +82,7 @@ func (h *AdminHandler) serveQueue(w http.ResponseWriter, r *http.Request) error 
 	if !slices.Contains(Statuses, f.Status) {
 		f.Status = ""
 	}
-	page, _ := strconv.Atoi(q.Get("page"))
-	// Past maxPage the offset would overflow into a negative OFFSET, a database error: such pages are empty.
-	page = min(max(page, 1), maxPage)
+	page := httpx.Page(q)
 	list, err := h.svc.List(ctx, f, queuePerPage+1, (page-1)*queuePerPage)
 	if err != nil {
 		return err

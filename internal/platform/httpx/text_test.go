@@ -4,6 +4,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"testing"
 )
@@ -37,6 +38,15 @@ func TestRejectMalformedText(t *testing.T) {
 		h.ServeHTTP(rec, req)
 		if rec.Code != c.want {
 			t.Errorf("%s %s %q: %d, want %d", c.method, c.target, c.body, rec.Code, c.want)
+		}
+	}
+}
+
+func TestPageIsAlwaysAUsablePageNumber(t *testing.T) {
+	for raw, want := range map[string]int{"": 1, "3": 3, "0": 1, "-5": 1, "x": 1, "9223372036854775807": MaxPage,
+		"99999999999999999999": 1} {
+		if got := Page(url.Values{"page": {raw}}); got != want {
+			t.Errorf("Page(%q) = %d, want %d", raw, got, want)
 		}
 	}
 }
