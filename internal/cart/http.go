@@ -7,7 +7,6 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
-	"sort"
 	"strconv"
 	"strings"
 
@@ -15,6 +14,7 @@ import (
 
 	"storefront/internal/account"
 	"storefront/internal/cart/views"
+	"storefront/internal/catalog"
 	"storefront/internal/intl"
 	"storefront/internal/platform/httpx"
 	"storefront/internal/platform/ui"
@@ -139,7 +139,7 @@ func (h *Handler) render(w http.ResponseWriter, r *http.Request, status int, err
 	for _, l := range v.Lines {
 		id := strconv.FormatInt(l.VariantID, 10)
 		line := views.Line{Title: l.Item.Title, URL: loc.Path("/p/" + url.PathEscape(l.Item.Slug) + "?sku=" + url.QueryEscape(l.Item.SKU)),
-			Image: l.Item.Image, Options: optionsText(loc, l.Item.Options), Qty: strconv.Itoa(l.Quantity),
+			Image: l.Item.Image, Options: catalog.OptionsText(loc, l.Item.Options), Qty: strconv.Itoa(l.Quantity),
 			MaxQty: strconv.Itoa(MaxPerLine), UpdateURL: loc.Path("/cart/items/" + id), RemoveURL: loc.Path("/cart/items/" + id + "/remove"),
 			UnitPrice: loc.Money(l.Price.Shown), Total: loc.Money(l.Total)}
 		if line.Title == "" {
@@ -161,28 +161,6 @@ func (h *Handler) render(w http.ResponseWriter, r *http.Request, status int, err
 	}
 	w.Header().Set("Cache-Control", "no-store")
 	return ui.Render(w, r, status, ui.Head{Title: p.Title, NoIndex: true}, views.Cart(p))
-}
-
-// optionsText is "Size: M · Colour: Navy" in the shopper's language.
-func optionsText(loc *intl.Locale, opts map[string]string) string {
-	keys := make([]string, 0, len(opts))
-	for k := range opts {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	var parts []string
-	for _, k := range keys {
-		name, ok := loc.Lookup("catalog.Option." + k)
-		if !ok {
-			name = k
-		}
-		val, ok := loc.Lookup("catalog.Value." + strings.ToLower(opts[k]))
-		if !ok {
-			val = opts[k]
-		}
-		parts = append(parts, name+": "+val)
-	}
-	return strings.Join(parts, " · ")
 }
 
 // userError renders the cart with the user's error, or returns the error for anything else.

@@ -156,6 +156,18 @@ func parseListing(r *http.Request, facets []string) ListingQuery {
 	return q
 }
 
+// OptionsText is a variant's options as a shopper reads them, "Size: M · Colour: Navy", in the locale's language
+// (names and values the catalog does not translate show as entered). Cart, checkout and returns show line
+// options this way.
+func OptionsText(loc *intl.Locale, opts map[string]string) string {
+	var parts []string
+	for _, k := range sortedKeys(opts) {
+		name, value := optionLabel(loc, k, opts[k])
+		parts = append(parts, name+": "+value)
+	}
+	return strings.Join(parts, " · ")
+}
+
 // optionLabel translates an option name ("size") and value ("navy"); unknown values show as entered.
 func optionLabel(loc *intl.Locale, name, value string) (string, string) {
 	nameLabel, ok := loc.Lookup("catalog.Option." + name)

@@ -14,6 +14,7 @@ import (
 
 	"storefront/internal/account"
 	"storefront/internal/cart"
+	"storefront/internal/catalog"
 	"storefront/internal/checkout/views"
 	"storefront/internal/intl"
 	"storefront/internal/platform/actor"
@@ -296,7 +297,7 @@ func (h *Handler) renderReview(w http.ResponseWriter, r *http.Request, status in
 		Action:    loc.Path("/checkout/place"), CSRF: httpx.CSRFToken(ctx), Key: newKey(),
 		PayTitle: loc.T("checkout.PaymentMethod"), Terms: loc.T("checkout.Terms"), Submit: loc.T("checkout.PlaceOrder")}
 	for i, l := range v.Lines {
-		line := views.SummaryLine{Title: l.Item.Title, Options: optionsText(loc, l.Item.Options), Qty: loc.Int(l.Quantity), Total: loc.Money(l.Total)}
+		line := views.SummaryLine{Title: l.Item.Title, Options: catalog.OptionsText(loc, l.Item.Options), Qty: loc.Int(l.Quantity), Total: loc.Money(l.Total)}
 		var from []string
 		for _, a := range b.Lines[i].Allocations {
 			from = append(from, loc.CountryName(a.WarehouseCountry))
@@ -328,23 +329,6 @@ func addressLines(loc *intl.Locale, a Address, phone, email string) []string {
 		lines = append(lines, email)
 	}
 	return lines
-}
-
-// optionsText is "Size: M · Colour: Navy".
-func optionsText(loc *intl.Locale, opts map[string]string) string {
-	var parts []string
-	for _, k := range sortedKeys(opts) {
-		name, ok := loc.Lookup("catalog.Option." + k)
-		if !ok {
-			name = k
-		}
-		val, ok := loc.Lookup("catalog.Value." + strings.ToLower(opts[k]))
-		if !ok {
-			val = opts[k]
-		}
-		parts = append(parts, name+": "+val)
-	}
-	return strings.Join(parts, " · ")
 }
 
 // servePlace handles POST /{locale}/checkout/place: places the order, then sends the shopper to pay.
@@ -531,7 +515,7 @@ func (h *Handler) serveOrder(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	for _, l := range o.Lines {
-		p.Lines = append(p.Lines, views.SummaryLine{Title: l.Title, Options: optionsText(loc, l.Options), Qty: loc.Int(l.Quantity),
+		p.Lines = append(p.Lines, views.SummaryLine{Title: l.Title, Options: catalog.OptionsText(loc, l.Options), Qty: loc.Int(l.Quantity),
 			Total: loc.Money(money.Amount{Number: l.LineTotal(), Currency: o.Currency})})
 	}
 	for i, sh := range shipments {

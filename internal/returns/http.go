@@ -13,6 +13,7 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"storefront/internal/account"
+	"storefront/internal/catalog"
 	"storefront/internal/checkout"
 	"storefront/internal/intl"
 	"storefront/internal/platform/httpx"
@@ -158,7 +159,7 @@ func (h *Handler) renderForm(w http.ResponseWriter, r *http.Request, status int,
 			continue
 		}
 		name := QuantityField(l.LineNo)
-		p.Lines = append(p.Lines, views.QtyLine{Title: l.Title, Options: optionsText(loc, l.Options),
+		p.Lines = append(p.Lines, views.QtyLine{Title: l.Title, Options: catalog.OptionsText(loc, l.Options),
 			Bought: loc.T("returns.Bought", "Bought", loc.Int(l.Quantity), "Price", loc.Money(money.Amount{Number: l.UnitShown, Currency: o.Currency})),
 			Field: ui.FieldProps{Name: name, Label: loc.T("returns.UnitsToReturn"), Type: "number", Value: f.qty[l.LineNo],
 				Error: msgs.of(name), Hint: loc.N("returns.UpTo", left),

@@ -3,8 +3,6 @@ package returns
 import (
 	"errors"
 	"slices"
-	"sort"
-	"strings"
 	"time"
 
 	"github.com/shopspring/decimal"
@@ -126,26 +124,4 @@ func units(b Breakdown) int {
 		n += l.Units
 	}
 	return n
-}
-
-// optionsText is "Size: M · Colour: Navy", with the catalog's translations where it has them.
-func optionsText(loc *intl.Locale, opts map[string]string) string {
-	keys := make([]string, 0, len(opts))
-	for k := range opts {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	var parts []string
-	for _, k := range keys {
-		name, ok := loc.Lookup("catalog.Option." + k)
-		if !ok {
-			name = k
-		}
-		val, ok := loc.Lookup("catalog.Value." + strings.ToLower(opts[k]))
-		if !ok {
-			val = opts[k]
-		}
-		parts = append(parts, name+": "+val)
-	}
-	return strings.Join(parts, " · ")
 }
