@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"image"
 	"image/jpeg"
@@ -14,11 +15,11 @@ import (
 	"strings"
 
 	"golang.org/x/image/draw"
-	_ "golang.org/x/image/webp" // decode WebP uploads
 
 	"storefront/internal/platform/actor"
 	"storefront/internal/platform/blob"
 	"storefront/internal/platform/httpx"
+	"storefront/internal/platform/upload"
 )
 
 // Image limits: uploads up to MaxImageBytes, at most maxImagePixels on a side (a small file can still decode
@@ -42,30 +43,20 @@ func ImageURL(key string, width int) string { return "/media/" + rendition(key, 
 // processImage checks an upload (type by content, size, dimensions) and returns the renditions to store under
 // a key derived from the content, so the same picture uploaded twice is stored once.
 func processImage(r io.Reader) (key string, w, h int, renditions map[string][]byte, err error) {
-	data, err := io.ReadAll(io.LimitReader(r, MaxImageBytes+1))
-	if err != nil {
+	up, err := upload.DecodeImage(r, upload.Limits{MaxBytes: MaxImageBytes, MinPixels: 50, MaxPixels: maxImagePixels})
+	switch {
+	case errors.Is(err, upload.ErrTooLarge):
+		return "", 0, 0, nil, httpx.Invalid("image", "catalog.ImageTooLarge", map[string]any{"MB": MaxImageBytes >> 20})
+	case errors.Is(err, upload.ErrType):
+		return "", 0, 0, nil, httpx.Invalid("image", "catalog.ImageType", nil)
+	case errors.Is(err, upload.ErrUnreadable):
+		return "", 0, 0, nil, httpx.Invalid("image", "catalog.ImageUnreadable", nil)
+	case errors.Is(err, upload.ErrDimensions):
+		return "", 0, 0, nil, httpx.Invalid("image", "catalog.ImageDimensions", map[string]any{"Max": maxImagePixels})
+	case err != nil:
 		return "", 0, 0, nil, err
 	}
-	if len(data) > MaxImageBytes {
-		return "", 0, 0, nil, httpx.Invalid("image", "catalog.ImageTooLarge", map[string]any{"MB": MaxImageBytes >> 20})
-	}
-	kind := http.DetectContentType(data)
-	switch kind {
-	case "image/jpeg", "image/png", "image/webp":
-	default:
-		return "", 0, 0, nil, httpx.Invalid("image", "catalog.ImageType", nil)
-	}
-	cfg, _, err := image.DecodeConfig(bytes.NewReader(data))
-	if err != nil {
-		return "", 0, 0, nil, httpx.Invalid("image", "catalog.ImageUnreadable", nil)
-	}
-	if cfg.Width > maxImagePixels || cfg.Height > maxImagePixels || cfg.Width < 50 || cfg.Height < 50 {
-		return "", 0, 0, nil, httpx.Invalid("image", "catalog.ImageDimensions", map[string]any{"Max": maxImagePixels})
-	}
-	src, _, err := image.Decode(bytes.NewReader(data))
-	if err != nil {
-		return "", 0, 0, nil, httpx.Invalid("image", "catalog.ImageUnreadable", nil)
-	}
+	src, kind, data := up.Img, up.Type, up.Data
 	// Pictures with transparency stay PNG; everything else becomes JPEG, which is far smaller for photos.
 	ext := ".jpg"
 	if kind == "image/png" && !opaque(src) {
@@ -81,7 +72,7 @@ func processImage(r io.Reader) (key string, w, h int, renditions map[string][]by
 		}
 		renditions[rendition(key, width)] = b
 	}
-	return key, cfg.Width, cfg.Height, renditions, nil
+	return key, src.Bounds().Dx(), src.Bounds().Dy(), renditions, nil
 }
 
 func opaque(img image.Image) bool {

@@ -6,16 +6,13 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
-	"image"
 	"image/jpeg"
 	"image/png"
 	"io"
-	"net/http"
-
-	_ "golang.org/x/image/webp" // decode WebP uploads
 
 	"storefront/internal/platform/blob"
 	"storefront/internal/platform/httpx"
+	"storefront/internal/platform/upload"
 )
 
 // Photo limits: how many a request may carry, how large each file may be, and how many pixels on a side (a small
@@ -52,30 +49,20 @@ func processPhotos(uploads []io.Reader) ([]processedPhoto, error) {
 }
 
 func processPhoto(r io.Reader) (processedPhoto, error) {
-	data, err := io.ReadAll(io.LimitReader(r, MaxPhotoBytes+1))
-	if err != nil {
+	up, err := upload.DecodeImage(r, upload.Limits{MaxBytes: MaxPhotoBytes, MaxPixels: maxPhotoPixels})
+	switch {
+	case errors.Is(err, upload.ErrTooLarge):
+		return processedPhoto{}, httpx.Invalid("photos", "returns.PhotoTooLarge", map[string]any{"MB": MaxPhotoBytes >> 20})
+	case errors.Is(err, upload.ErrType):
+		return processedPhoto{}, httpx.Invalid("photos", "returns.PhotoType", nil)
+	case errors.Is(err, upload.ErrUnreadable):
+		return processedPhoto{}, httpx.Invalid("photos", "returns.PhotoUnreadable", nil)
+	case errors.Is(err, upload.ErrDimensions):
+		return processedPhoto{}, httpx.Invalid("photos", "returns.PhotoDimensions", map[string]any{"Max": maxPhotoPixels})
+	case err != nil:
 		return processedPhoto{}, err
 	}
-	if len(data) > MaxPhotoBytes {
-		return processedPhoto{}, httpx.Invalid("photos", "returns.PhotoTooLarge", map[string]any{"MB": MaxPhotoBytes >> 20})
-	}
-	kind := http.DetectContentType(data)
-	switch kind {
-	case "image/jpeg", "image/png", "image/webp":
-	default:
-		return processedPhoto{}, httpx.Invalid("photos", "returns.PhotoType", nil)
-	}
-	cfg, _, err := image.DecodeConfig(bytes.NewReader(data))
-	if err != nil {
-		return processedPhoto{}, httpx.Invalid("photos", "returns.PhotoUnreadable", nil)
-	}
-	if cfg.Width < 1 || cfg.Height < 1 || cfg.Width > maxPhotoPixels || cfg.Height > maxPhotoPixels {
-		return processedPhoto{}, httpx.Invalid("photos", "returns.PhotoDimensions", map[string]any{"Max": maxPhotoPixels})
-	}
-	img, _, err := image.Decode(bytes.NewReader(data))
-	if err != nil {
-		return processedPhoto{}, httpx.Invalid("photos", "returns.PhotoUnreadable", nil)
-	}
+	img, kind := up.Img, up.Type
 	var buf bytes.Buffer
 	p := processedPhoto{contentType: "image/jpeg"}
 	ext := ".jpg"
